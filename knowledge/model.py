@@ -1,0 +1,142 @@
+"""The shapes every part of Sinergi agrees on: documents, citable passages, follow-up items.
+
+Parsers in `ingest/` produce these; the stores in `knowledge/` persist them; the bot renders them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+# Values of Passage.part
+BATANG_TUBUH = "batang_tubuh"
+PENJELASAN = "penjelasan"
+PENJELASAN_UMUM = "penjelasan_umum"
+
+# Values of Document.doc_type for non-regulations
+NOTULEN = "notulen"
+REKOMENDASI = "rekomendasi"
+DOKUMEN = "dokumen"
+
+# Values of Document.status / Passage.status
+BERLAKU = "berlaku"
+DICABUT = "dicabut"
+
+# Values of FollowUp.status
+FOLLOWUP_STATUSES = ("baru", "berjalan", "selesai", "terlambat", "dibatalkan")
+
+
+@dataclass
+class Passage:
+    """The smallest citable unit: one ayat, a whole short Pasal, a minutes item or section paragraph."""
+
+    text: str
+    label: str = ""  # filled by Document.finalize() when empty
+    part: str | None = None  # batang_tubuh | penjelasan | penjelasan_umum | None (non-regulations)
+    bab: str | None = None  # "BAB II PENYELENGGARAAN DEKONSENTRASI KEPADA GWPP"
+    bagian: str | None = None
+    paragraf: str | None = None
+    pasal: str | None = None  # "7", "2A"
+    ayat: str | None = None  # "5"
+    page: int | None = None  # 1-based page of the source where the passage starts
+    section: str | None = None  # minutes: "Rekomendasi"
+    item: str | None = None  # minutes: "3" (butir)
+    parent_text: str = ""  # whole Pasal (or section) for display
+    # Filled by Document.finalize():
+    doc: str = ""
+    title: str = ""
+    doc_type: str = ""
+    status: str = BERLAKU
+    revoked_by: str | None = None
+    source: str = ""
+    content_hash: str = ""
+    order: int = 0
+
+    @property
+    def id(self) -> str:
+        """Stable within one version of one file; changes when the file changes."""
+        key = f"{self.content_hash}|{self.order}|{self.part}|{self.pasal}|{self.ayat}|{self.item}"
+        return hashlib.sha1(key.encode()).hexdigest()[:20]
+
+
+@dataclass
+class Meeting:
+    title: str = ""
+    date: date | None = None
+    place: str | None = None
+    chair: str | None = None
+    participants: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FollowUp:
+    """A recommendation / tindak lanjut item found in minutes or a recommendation list."""
+
+    text: str
+    units: list[str] = field(default_factory=list)
+    officials: list[str] = field(default_factory=list)
+    due: date | None = None
+    due_text: str | None = None  # the words the date was read from, kept when unparsable
+    status: str = "baru"
+    section: str | None = None
+    item: str | None = None
+    passage_label: str | None = None  # citation of the passage it came from
+
+
+@dataclass
+class Document:
+    doc: str  # canonical short name: "PP 19/2022", "Notulen Rakor Dekonsentrasi 6 Februari 2024"
+    title: str  # "Dekonsentrasi dan Tugas Pembantuan"
+    doc_type: str  # "PP", "UU", "PERMENDAGRI", ... or notulen / rekomendasi / dokumen
+    jenis: str | None = None  # "Peraturan Pemerintah"
+    nomor: str | None = None
+    tahun: int | None = None
+    passages: list[Passage] = field(default_factory=list)
+    revokes: list[str] = field(default_factory=list)  # short names this document revokes
+    meeting: Meeting | None = None
+    followups: list[FollowUp] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source: str = ""
+    content_hash: str = ""
+
+    def finalize(self) -> Document:
+        """Stamp document-level fields and citation labels onto every passage."""
+        for order, passage in enumerate(self.passages):
+            passage.doc = self.doc
+            passage.title = self.title
+            passage.doc_type = self.doc_type
+            passage.source = self.source
+            passage.content_hash = self.content_hash
+            passage.order = order
+            if not passage.label:
+                passage.label = citation_label(
+                    self.doc, passage.pasal, passage.ayat, passage.part, passage.section, passage.item
+                )
+        return self
+
+
+def citation_label(
+    doc: str,
+    pasal: str | None = None,
+    ayat: str | None = None,
+    part: str | None = None,
+    section: str | None = None,
+    item: str | None = None,
+) -> str:
+    """Human citation, e.g. `PP 19/2022 Pasal 7 ayat (5)` or `Penjelasan PP 19/2022 Pasal 9 ayat (2)`."""
+    if part == PENJELASAN_UMUM:
+        return f"Penjelasan Umum {doc}"
+    if pasal:
+        label = f"{doc} Pasal {pasal}"
+        if ayat:
+            label += f" ayat ({ayat})"
+        return f"Penjelasan {label}" if part == PENJELASAN else label
+    if section:
+        label = f"{doc}, bagian {section}"
+        return f"{label} butir {item}" if item else label
+    return doc
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
