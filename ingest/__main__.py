@@ -1,0 +1,92 @@
+"""`python -m ingest PATH... [--prune] [--rebuild] [--json]` — add documents to Sinergi's knowledge store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ingest.pipeline import IngestReport, Pipeline
+from knowledge.config import get_settings
+from knowledge.logs import setup_logging
+from knowledge.store import EmbeddingModelMismatch, KnowledgeStore
+
+DESCRIPTION = """\
+Ingest regulations (PDF, DOCX, MD, TXT), meeting minutes and recommendation lists into the knowledge store
+under DATA_DIR. Files are recognised by their content. Unchanged files are skipped; a changed file replaces
+its previous version; a file that cannot be read is reported and the rest are still ingested.
+Exit status: 0 when every file was ingested, 1 when some failed, 2 on a configuration error."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=DESCRIPTION)
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to ingest")
+    parser.add_argument(
+        "--prune", action="store_true", help="remove documents whose file is no longer in the given folders"
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="drop the index and ingest everything again (needed after changing the embedding model)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON summary object on stdout")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    return parser
+
+
+def terminal_progress(number: int, total: int, path: Path) -> None:
+    width = 30
+    filled = int(width * number / max(total, 1))
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {number}/{total} {path.name[:40]:<40}")
+    sys.stderr.flush()
+    if number == total:
+        sys.stderr.write("\n")
+
+
+def print_human(report: IngestReport) -> None:
+    for f in report.files:
+        if f.action == "unchanged":
+            continue
+        if f.action == "failed":
+            print(f"GAGAL    {f.path}: {f.error}")
+            continue
+        line = f"{f.action.upper():<8} {f.path}"
+        if f.doc:
+            line += f" -> {f.doc} ({f.passages} bagian)"
+        print(line)
+        for warning in f.warnings:
+            print(f"         ! {warning}")
+    for change in report.status_changes:
+        by = f" oleh {change.revoked_by}" if change.revoked_by else ""
+        print(f"STATUS   {change.doc}: {change.old} -> {change.new}{by}")
+    s = report.summary()
+    print(
+        f"\n{s['added']} baru, {s['updated']} diperbarui, {s['unchanged']} tidak berubah, "
+        f"{s['removed']} dihapus, {len(s['failed'])} gagal. "
+        f"Total: {s['documents']} dokumen, {s['passages']} bagian, {s['followups']} tindak lanjut "
+        f"({s['seconds']:.1f} detik)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(logging.INFO if args.verbose else logging.WARNING)
+    settings = get_settings()
+    store = KnowledgeStore(settings)
+    progress = terminal_progress if sys.stderr.isatty() and not args.verbose else None
+    try:
+        report = Pipeline(store).run(args.paths, prune=args.prune, rebuild=args.rebuild, progress=progress)
+    except EmbeddingModelMismatch as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.summary(), ensure_ascii=False))
+    else:
+        print_human(report)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

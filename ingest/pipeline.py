@@ -1,0 +1,226 @@
+"""The incremental ingestion pipeline: files -> parsed documents -> the knowledge store.
+
+Each file is its own unit of work: unchanged files (same content hash) cost a hash, a file that fails is
+reported and leaves the store as it was, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.generic import parse_generic
+from ingest.minutes import looks_like_minutes, parse_minutes
+from ingest.readers import RawText, ReadError, read_bytes
+from ingest.regulation import looks_like_regulation, parse_regulation
+from knowledge.followups import count_followups
+from knowledge.model import Document, content_hash
+from knowledge.store import KnowledgeStore, StatusChange
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    action: str  # added | updated | unchanged | removed | failed
+    doc: str | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    passages: int = 0
+    passages_added: int = 0
+    passages_removed: int = 0
+    followups_added: int = 0
+    followups_changed: int = 0
+    followups_removed: int = 0
+    replaced: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # English, for logs and scripts
+    pesan: str | None = None  # Indonesian, for users
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    status_changes: list[StatusChange] = field(default_factory=list)
+    documents: int = 0
+    passages: int = 0
+    followups: int = 0
+    seconds: float = 0.0
+
+    def count(self, action: str) -> int:
+        return sum(1 for f in self.files if f.action == action)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.action == "failed"]
+
+    def summary(self) -> dict:
+        """The `python -m ingest --json` object."""
+        return {
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "removed": self.count("removed"),
+            "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "documents": self.documents,
+            "passages": self.passages,
+            "followups": self.followups,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Every regular, non-hidden file under the given paths (type is decided later, by content)."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def parse_document(raw: RawText, source: str, digest: str) -> Document:
+    """Pick the parser by what the text is, not by where it came from."""
+    text = raw.text
+    if looks_like_minutes(text):
+        return parse_minutes(raw.pages, source, digest)
+    if looks_like_regulation(text):
+        return parse_regulation(raw.pages, source, digest)
+    return parse_generic(raw.pages, source, digest)
+
+
+class Pipeline:
+    def __init__(self, store: KnowledgeStore) -> None:
+        self.store = store
+        self.settings = store.settings
+
+    def run(
+        self,
+        paths: list[Path],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        if rebuild:
+            self.store.reset()
+        orphans = self.store.collect_garbage()
+        if orphans:
+            log.info("removed %d orphaned vectors left by an interrupted run", orphans)
+        self.store.check_embedding_model()
+
+        files = collect_files(paths)
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(number, len(files), path)
+            report.files.append(self.ingest_file(path))
+        if prune:
+            report.files.extend(self._prune(paths, {str(p.resolve()) for p in files}))
+
+        report.status_changes = self.store.refresh_statuses()
+        changed = any(f.action in ("added", "updated", "removed") for f in report.files)
+        if changed or report.status_changes:
+            self.store.rebuild_bm25()
+        else:
+            self.store.load_bm25()  # repairs a BM25 index left stale by a crash
+        self._totals(report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest_file(self, path: Path, data: bytes | None = None) -> FileOutcome:
+        source = str(Path(path).resolve())
+        outcome = FileOutcome(path=str(path), action="failed")
+        try:
+            data = data if data is not None else _read_limited(path, self.settings.max_file_bytes)
+            digest = content_hash(data)
+            existing = self.store.document_for_source(source)
+            if existing is not None and existing.content_hash == digest:
+                outcome.action = "unchanged"
+                outcome.doc, outcome.title, outcome.doc_type = existing.doc, existing.title, existing.doc_type
+                outcome.passages = existing.passage_count
+                return outcome
+            raw = read_bytes(
+                data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages
+            )
+            document = parse_document(raw, source, digest)
+            vectors = self.store.embed(document.passages)
+            written = self.store.write_document(document, vectors)
+        except ReadError as exc:
+            outcome.error, outcome.pesan = exc.message, exc.pesan
+            log.warning("failed to read %s: %s", path, exc.message)
+            return outcome
+        except ValueError as exc:
+            outcome.error = str(exc)
+            outcome.pesan = f"Berkas {Path(path).name} tidak dapat diurai: isinya tidak dikenali."
+            log.warning("failed to parse %s: %s", path, exc)
+            return outcome
+        except Exception as exc:  # one broken file must not stop the batch
+            log.exception("failed to ingest %s", path)
+            outcome.error = f"{type(exc).__name__}: {exc}"
+            outcome.pesan = f"Berkas {Path(path).name} gagal diproses karena kesalahan internal."
+            return outcome
+        outcome.action = "updated" if written.replaced else "added"
+        outcome.doc, outcome.title, outcome.doc_type = document.doc, document.title, document.doc_type
+        outcome.passages = len(document.passages)
+        outcome.passages_added = written.passages_added
+        outcome.passages_removed = written.passages_removed
+        outcome.followups_added = written.followups.added
+        outcome.followups_changed = written.followups.changed
+        outcome.followups_removed = written.followups.removed
+        outcome.replaced = [s for s in written.replaced if s != source]
+        outcome.warnings = list(document.warnings)
+        return outcome
+
+    def remove(self, source: str) -> FileOutcome:
+        written = self.store.remove_document(source)
+        return FileOutcome(
+            path=source,
+            action="removed",
+            passages_removed=written.passages_removed,
+            followups_removed=written.followups.removed,
+        )
+
+    def _prune(self, paths: list[Path], seen: set[str]) -> list[FileOutcome]:
+        roots = [str(Path(p).resolve()) for p in paths if Path(p).is_dir()]
+        outcomes = []
+        for row in self.store.documents():
+            inside = any(row.source.startswith(root.rstrip("/") + "/") for root in roots)
+            if inside and row.source not in seen:
+                outcome = self.remove(row.source)
+                outcome.doc, outcome.title = row.doc, row.title
+                outcomes.append(outcome)
+        return outcomes
+
+    def _totals(self, report: IngestReport) -> None:
+        documents = self.store.documents()
+        report.documents = len(documents)
+        report.passages = sum(d.passage_count for d in documents)
+        report.followups = count_followups(self.store.sessions)
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"{path.name}: file not found", f"Berkas {path.name} tidak ditemukan.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(
+            f"{path.name}: file too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.0f} MB)",
+            f"Berkas {path.name} terlalu besar ({size / 1048576:.1f} MB); batasnya "
+            f"{max_bytes / 1048576:.0f} MB.",
+        )
+    return path.read_bytes()

@@ -1,0 +1,140 @@
+"""The relational store (SQLite under DATA_DIR by default, any SQLAlchemy URL such as PostgreSQL otherwise).
+
+It is the source of truth for which document versions are live: the vector and BM25 indexes are derived
+from it, and a passage they return counts only while its row is here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), unique=True)  # resolved path of the file
+    doc: Mapped[str] = mapped_column(String(255), index=True)  # canonical short name
+    title: Mapped[str] = mapped_column(Text, default="")
+    doc_type: Mapped[str] = mapped_column(String(64), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    passage_count: Mapped[int] = mapped_column(Integer, default=0)
+    revokes: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="berlaku")
+    revoked_by: Mapped[str | None] = mapped_column(String(255))
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)  # jenis, nomor, tahun, meeting, warnings
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    passages: Mapped[list[PassageRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PassageRow(Base):
+    __tablename__ = "passages"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    doc: Mapped[str] = mapped_column(String(255), index=True)
+    pasal: Mapped[str | None] = mapped_column(String(16), index=True)
+    ayat: Mapped[str | None] = mapped_column(String(16))
+    part: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    parent_text: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)  # bab, bagian, paragraf, page, section, item
+
+    document: Mapped[DocumentRow] = relationship(back_populates="passages")
+
+
+class FollowUpRow(Base):
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)  # stable match across re-ingestion
+    document_source: Mapped[str | None] = mapped_column(String(1024), index=True)
+    doc: Mapped[str | None] = mapped_column(String(255))
+    passage_id: Mapped[str | None] = mapped_column(String(40))
+    passage_label: Mapped[str | None] = mapped_column(Text)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    units: Mapped[list[str]] = mapped_column(default=list)
+    officials: Mapped[list[str]] = mapped_column(default=list)
+    due: Mapped[date | None] = mapped_column(Date)
+    due_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="baru")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[FollowUpHistoryRow]] = relationship(
+        back_populates="followup",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="FollowUpHistoryRow.id",
+    )
+
+
+class FollowUpHistoryRow(Base):
+    __tablename__ = "followup_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(255))  # "ingest" or a user reference
+    change: Mapped[str] = mapped_column(Text)  # e.g. "status: baru -> selesai"
+    note: Mapped[str | None] = mapped_column(Text)
+
+    followup: Mapped[FollowUpRow] = relationship(back_populates="history")
+
+
+class MetaRow(Base):
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            # WAL lets the bot read while an ingest writes; foreign keys make cascades real.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+    return engine
+
+
+def init_db(url: str) -> sessionmaker:
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,299 @@
+"""The knowledge store: the SQL source of truth plus the Chroma and BM25 indexes derived from it.
+
+Writes are ordered so that a crash at any point leaves the previous state answering: new vectors are added
+under new ids first, then one SQL transaction switches the document to its new version, and only then are
+the old vectors deleted. Vectors that no SQL row points to are invisible and are collected on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.bm25 import BM25Index
+from knowledge.config import Settings
+from knowledge.db import DocumentRow, MetaRow, PassageRow, init_db
+from knowledge.embeddings import Embedder, make_embedder
+from knowledge.followups import SyncResult, sync_document_followups
+from knowledge.model import BERLAKU, DICABUT, Document, Passage
+from knowledge.vectors import VectorIndex, embedding_text
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddingModelMismatch(RuntimeError):
+    pass
+
+
+@dataclass
+class WriteResult:
+    replaced: list[str] = field(default_factory=list)  # sources of the versions this write replaced
+    passages_added: int = 0
+    passages_removed: int = 0
+    followups: SyncResult = field(default_factory=SyncResult)
+
+
+@dataclass
+class StatusChange:
+    doc: str
+    old: str
+    new: str
+    revoked_by: str | None
+
+
+class KnowledgeStore:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings
+        self.sessions: sessionmaker[Session] = init_db(settings.db_url)
+        self.vectors = VectorIndex(settings)
+        self._embedder = embedder
+
+    # --- embeddings ---------------------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    def get_meta(self, key: str) -> str | None:
+        with self.sessions() as session:
+            row = session.get(MetaRow, key)
+            return row.value if row else None
+
+    def _set_meta(self, session: Session, key: str, value: str) -> None:
+        session.merge(MetaRow(key=key, value=value))
+
+    def check_embedding_model(self) -> None:
+        """Refuse to mix vectors of two models in one index."""
+        recorded = self.get_meta("embedding_model")
+        wanted = self.embedder.name
+        if recorded is None or (recorded != wanted and self.passage_count() == 0):
+            with self.sessions.begin() as session:
+                self._set_meta(session, "embedding_model", wanted)
+            return
+        if recorded != wanted:
+            raise EmbeddingModelMismatch(
+                f"The index was built with embedding model {recorded!r} but {wanted!r} is configured. "
+                "Run `python -m ingest --rebuild PATH` to rebuild it with the new model, "
+                "or set the EMBEDDING_* variables back."
+            )
+
+    def embed(self, passages: list[Passage]) -> np.ndarray:
+        texts = [embedding_text(p) for p in passages]
+        batch = 64
+        parts = [self.embedder.embed_passages(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+        return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(DocumentRow).order_by(DocumentRow.doc)))
+
+    def document_for_source(self, source: str) -> DocumentRow | None:
+        with self.sessions() as session:
+            return session.scalar(select(DocumentRow).where(DocumentRow.source == source))
+
+    def passage_count(self) -> int:
+        with self.sessions() as session:
+            return len(session.scalars(select(PassageRow.id)).all())
+
+    def generation(self) -> str:
+        return self.get_meta("generation") or ""
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def revocations(self, session: Session) -> dict[str, str]:
+        """Short name of each revoked document -> the document that revoked it."""
+        revoked: dict[str, str] = {}
+        for row in session.scalars(select(DocumentRow)):
+            for target in row.revokes or []:
+                revoked.setdefault(target, row.doc)
+        return revoked
+
+    def write_document(self, document: Document, vectors: np.ndarray) -> WriteResult:
+        """Replace whatever version of this file (or of this same document) the store had with `document`."""
+        result = WriteResult()
+        with self.sessions() as session:
+            revoked_by = self.revocations(session).get(document.doc)
+        for passage in document.passages:
+            passage.status = DICABUT if revoked_by else BERLAKU
+            passage.revoked_by = revoked_by
+        self.vectors.add(document.passages, vectors)
+
+        old_ids: list[str] = []
+        with self.sessions.begin() as session:
+            olds = session.scalars(
+                select(DocumentRow).where(
+                    (DocumentRow.source == document.source) | (DocumentRow.doc == document.doc)
+                )
+            ).all()
+            for old in olds:
+                old_ids.extend(session.scalars(select(PassageRow.id).where(PassageRow.document_id == old.id)))
+                result.replaced.append(old.source)
+                if old.source != document.source:
+                    # A new file for the same document (e.g. a re-downloaded PDF) takes over its items.
+                    sync_document_followups(
+                        session, source=old.source, doc=old.doc, items=[], passage_ids={}, meeting_date=None
+                    )
+                session.delete(old)
+            session.flush()
+            row = DocumentRow(
+                source=document.source,
+                doc=document.doc,
+                title=document.title,
+                doc_type=document.doc_type,
+                content_hash=document.content_hash,
+                passage_count=len(document.passages),
+                revokes=list(document.revokes),
+                status=DICABUT if revoked_by else BERLAKU,
+                revoked_by=revoked_by,
+                info=_document_info(document),
+            )
+            session.add(row)
+            session.flush()
+            session.add_all(_passage_row(row.id, p) for p in document.passages)
+            passage_ids = {p.label: p.id for p in document.passages}
+            result.followups = sync_document_followups(
+                session,
+                source=document.source,
+                doc=document.doc,
+                items=document.followups,
+                passage_ids=passage_ids,
+                meeting_date=document.meeting.date if document.meeting else None,
+            )
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+        new_ids = {p.id for p in document.passages}
+        stale = [pid for pid in old_ids if pid not in new_ids]
+        self.vectors.delete(stale)
+        result.passages_added = len(new_ids - set(old_ids))
+        result.passages_removed = len(stale)
+        return result
+
+    def remove_document(self, source: str) -> WriteResult:
+        result = WriteResult()
+        with self.sessions.begin() as session:
+            row = session.scalar(select(DocumentRow).where(DocumentRow.source == source))
+            if row is None:
+                return result
+            ids = list(session.scalars(select(PassageRow.id).where(PassageRow.document_id == row.id)))
+            result.followups = sync_document_followups(
+                session, source=source, doc=row.doc, items=[], passage_ids={}, meeting_date=None
+            )
+            session.delete(row)
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+        self.vectors.delete(ids)
+        result.passages_removed = len(ids)
+        result.replaced.append(source)
+        return result
+
+    def refresh_statuses(self) -> list[StatusChange]:
+        """Mark documents (and their vectors) revoked or in force according to the documents present."""
+        changes: list[StatusChange] = []
+        to_update: list[tuple[list[str], str]] = []
+        with self.sessions.begin() as session:
+            revoked = self.revocations(session)
+            for row in session.scalars(select(DocumentRow)):
+                by = revoked.get(row.doc)
+                status = DICABUT if by else BERLAKU
+                if row.status != status or row.revoked_by != by:
+                    changes.append(StatusChange(row.doc, row.status, status, by))
+                    row.status, row.revoked_by = status, by
+                    ids = list(session.scalars(select(PassageRow.id).where(PassageRow.document_id == row.id)))
+                    to_update.append((ids, status))
+            if changes:
+                self._set_meta(session, "generation", uuid.uuid4().hex)
+        for ids, status in to_update:
+            self.vectors.set_status(ids, status)
+        return changes
+
+    def collect_garbage(self) -> int:
+        """Delete vectors no live passage points to (left by a crash between the two halves of a write)."""
+        with self.sessions() as session:
+            live = set(session.scalars(select(PassageRow.id)))
+        orphans = self.vectors.all_ids() - live
+        self.vectors.delete(orphans)
+        return len(orphans)
+
+    def rebuild_bm25(self) -> BM25Index:
+        with self.sessions() as session:
+            rows = session.execute(
+                select(PassageRow.id, PassageRow.text, PassageRow.info).order_by(PassageRow.id)
+            ).all()
+            generation = self.generation()
+        index = BM25Index.build([r.id for r in rows], [bm25_text(r.text, r.info) for r in rows], generation)
+        index.save(self.settings.bm25_path)
+        return index
+
+    def load_bm25(self) -> BM25Index:
+        """The persisted BM25 index, rebuilt first if it lags behind the SQL store (e.g. after a crash)."""
+        index = BM25Index.load(self.settings.bm25_path)
+        if index is None or index.generation != self.generation():
+            index = self.rebuild_bm25()
+        return index
+
+    def reset(self) -> None:
+        """Forget everything indexed (for a rebuild with another embedding model). Follow-ups are kept."""
+        self.vectors.drop()
+        self.vectors = VectorIndex(self.settings)
+        with self.sessions.begin() as session:
+            session.execute(delete(PassageRow))
+            session.execute(delete(DocumentRow))
+            session.execute(delete(MetaRow).where(MetaRow.key == "embedding_model"))
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+
+
+def bm25_text(text: str, info: dict) -> str:
+    # The chapter heading gives short articles the topic words their own text leaves implicit.
+    return f"{info.get('bab') or ''} {text}"
+
+
+def _document_info(document: Document) -> dict:
+    meeting = document.meeting
+    return {
+        "jenis": document.jenis,
+        "nomor": document.nomor,
+        "tahun": document.tahun,
+        "warnings": list(document.warnings),
+        "meeting": None
+        if meeting is None
+        else {
+            "title": meeting.title,
+            "date": meeting.date.isoformat() if meeting.date else None,
+            "place": meeting.place,
+            "chair": meeting.chair,
+            "participants": list(meeting.participants),
+        },
+    }
+
+
+def _passage_row(document_id: int, p: Passage) -> PassageRow:
+    return PassageRow(
+        id=p.id,
+        document_id=document_id,
+        doc=p.doc,
+        pasal=p.pasal,
+        ayat=p.ayat,
+        part=p.part,
+        label=p.label,
+        text=p.text,
+        parent_text=p.parent_text,
+        position=p.order,
+        info={
+            "bab": p.bab,
+            "bagian": p.bagian,
+            "paragraf": p.paragraf,
+            "page": p.page,
+            "section": p.section,
+            "item": p.item,
+            "title": p.title,
+            "doc_type": p.doc_type,
+        },
+    )
