@@ -62,19 +62,37 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """A bm25s index whose rows are passage ids."""
 
-    def __init__(self, retriever: bm25s.BM25 | None, ids: list[str], generation: str = "") -> None:
+    def __init__(
+        self,
+        retriever: bm25s.BM25 | None,
+        ids: list[str],
+        generation: str = "",
+        doc_freq: dict[str, int] | None = None,
+    ) -> None:
         self._retriever = retriever
         self.ids = ids
         self.generation = generation
+        self.doc_freq = doc_freq or {}
         self._row = {pid: row for row, pid in enumerate(ids)}
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], generation: str = "") -> BM25Index:
         if not ids:
             return cls(None, [], generation)
+        tokens = [tokenize(t) or ["_kosong_"] for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index([tokenize(t) or ["_kosong_"] for t in texts], show_progress=False)
-        return cls(retriever, list(ids), generation)
+        retriever.index(tokens, show_progress=False)
+        doc_freq: dict[str, int] = {}
+        for row in tokens:
+            for token in set(row):
+                doc_freq[token] = doc_freq.get(token, 0) + 1
+        return cls(retriever, list(ids), generation, doc_freq)
+
+    def idf(self, token: str) -> float:
+        """BM25's idf; a token the corpus never saw gets the highest value there is."""
+        n = len(self.ids)
+        df = self.doc_freq.get(token, 0)
+        return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for the query (zeros where nothing matches)."""
@@ -92,7 +110,8 @@ class BM25Index:
         tmp.mkdir(parents=True)
         if self._retriever is not None:
             self._retriever.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}))
+        meta = {"generation": self.generation, "ids": self.ids, "doc_freq": self.doc_freq}
+        (tmp / "ids.json").write_text(json.dumps(meta))
         shutil.rmtree(old, ignore_errors=True)
         if path.exists():
             os.replace(path, old)
@@ -109,7 +128,7 @@ class BM25Index:
         retriever = None
         if meta["ids"]:
             retriever = bm25s.BM25.load(str(path), show_progress=False, verbosity=0)
-        return cls(retriever, meta["ids"], meta.get("generation", ""))
+        return cls(retriever, meta["ids"], meta.get("generation", ""), meta.get("doc_freq"))
 
     def row(self, passage_id: str) -> int | None:
         return self._row.get(passage_id)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 30.0
 
+    # The regulation a bare "Pasal 24" refers to when the question names none (if it is in the corpus).
+    primary_document: str = "PP 19/2022"
+
     # Ingestion limits
     max_file_mb: float = 20.0
     max_pages: int = 1000

@@ -143,3 +143,20 @@ def followup_dict(row: FollowUpRow) -> dict[str, Any]:
 def count_followups(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         return session.scalar(select(func.count(FollowUpRow.id))) or 0
+
+
+def list_followups(
+    sessions: sessionmaker[Session],
+    statuses: list[str] | None = None,
+    unit: str | None = None,
+) -> list[FollowUpRow]:
+    from knowledge.units import same_unit
+
+    with sessions() as session:
+        query = select(FollowUpRow).order_by(FollowUpRow.due.is_(None), FollowUpRow.due, FollowUpRow.id)
+        if statuses:
+            query = query.where(FollowUpRow.status.in_(statuses))
+        rows = list(session.scalars(query))
+    if unit:
+        rows = [r for r in rows if any(same_unit(unit, u) for u in r.units or [])]
+    return rows

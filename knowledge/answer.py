@@ -1,0 +1,239 @@
+"""Answer composition: exact look-up, LLM answers with verified citations, extractive quotes, refusals."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.citations import verify_answer
+from knowledge.config import Settings
+from knowledge.conversation import Conversations
+from knowledge.corpus import Record
+from knowledge.llm import NOT_FOUND, LLMClient
+from knowledge.model import DICABUT
+from knowledge.retrieval import Hit, Retrieval, Retriever
+from knowledge.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+TOP_K = 10
+# Calibrated on the development question set (see benchmarks/README.md): below both, nothing answers.
+MIN_COVERAGE = 0.45
+MIN_DENSE = 0.80
+MAX_QUOTE_CHARS = 1500
+
+REFUSAL = (
+    "Maaf, saya tidak menemukan ketentuan yang menjawab pertanyaan ini dalam dokumen yang tersedia. "
+    "Coba sebutkan istilah, pasal, atau peraturannya secara lebih spesifik, misalnya "
+    "\"Pasal 7 PP 19/2022\" atau \"pendanaan tugas pembantuan\"."
+)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    mode: str  # llm | extractive | lookup
+    citations: list[Record] = field(default_factory=list)
+    retrieved: list[Hit] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. a revoked-regulation warning
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    id: str | None = None
+    standalone_question: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        scores = {h.record.id: h.score for h in self.retrieved}
+        return {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "citations": [r.citation(scores.get(r.id)) for r in self.citations],
+            "retrieved": [h.record.citation(h.score) for h in self.retrieved],
+            "notices": self.notices,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+def revoked_notice(record: Record) -> str:
+    by = f" oleh {record.revoked_by}" if record.revoked_by else ""
+    return f"Perhatian: {record.doc} sudah dicabut{by} dan tidak berlaku lagi."
+
+
+class Assistant:
+    """The one entry point the bot and the CLI use to answer a question."""
+
+    def __init__(self, store: KnowledgeStore, settings: Settings, llm: LLMClient | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.retriever = Retriever(store, primary_doc=settings.primary_document)
+        self.llm = llm if llm is not None else (LLMClient(settings) if settings.llm_enabled else None)
+        self.conversations = Conversations()
+
+    def ask(self, question: str, chat_id: str | int | None = None) -> Answer:
+        started = time.perf_counter()
+        question = question.strip()
+        standalone = self._standalone(question, chat_id)
+        retrieval = self.retriever.search(standalone, k=TOP_K)
+        retrieved_at = time.perf_counter()
+        answer = self._compose(question, retrieval)
+        answer.standalone_question = standalone if standalone != question else None
+        done = time.perf_counter()
+        answer.timings_ms = {
+            "retrieve": (retrieved_at - started) * 1000,
+            "generate": (done - retrieved_at) * 1000,
+            "total": (done - started) * 1000,
+        }
+        if chat_id is not None:
+            self.conversations.remember(chat_id, standalone, retrieval.restricted_to)
+        return answer
+
+    def _standalone(self, question: str, chat_id: str | int | None) -> str:
+        if chat_id is None:
+            return question
+        previous = self.conversations.previous(chat_id)
+        if previous is None or not self.conversations.is_follow_up(question):
+            return question
+        if self.llm is not None:
+            try:
+                rewritten = self.llm.condense(previous.question, question)
+                if rewritten and len(rewritten) < 500:
+                    return rewritten
+            except Exception as exc:  # the rule below is a fine answer too
+                log.warning("LLM condense failed, using the rule-based fallback: %s", exc)
+        return self.conversations.merge(previous, question)
+
+    # --- composition --------------------------------------------------------------------------------
+
+    def _compose(self, question: str, retrieval: Retrieval) -> Answer:
+        retrieved = retrieval.hits
+        if retrieval.missing_docs and not retrieval.restricted_to:
+            names = ", ".join(retrieval.missing_docs)
+            text = (
+                f"Dokumen {names} belum ada dalam basis pengetahuan Sinergi, jadi saya tidak dapat "
+                "menjawab berdasarkan dokumen tersebut. Daftar dokumen yang tersedia dapat dilihat dengan /sumber."
+            )
+            return Answer(question, text, True, "lookup", retrieved=retrieved)
+        exact = [h for h in retrieved if h.exact]
+        if retrieval.missing_articles and not exact:
+            return Answer(question, self._missing_article_text(retrieval), True, "lookup", retrieved=retrieved)
+        if exact and _is_lookup(question):
+            return self._lookup_answer(question, retrieval, [h.record for h in exact])
+        if not retrieved or not self._relevant(retrieval):
+            return Answer(question, REFUSAL, True, "extractive", retrieved=retrieved)
+        if self.llm is not None:
+            answer = self._llm_answer(question, retrieval)
+            if answer is not None:
+                return answer
+        return self._extractive_answer(question, retrieval)
+
+    def _relevant(self, retrieval: Retrieval) -> bool:
+        if any(h.exact for h in retrieval.hits):
+            return True
+        return retrieval.coverage >= MIN_COVERAGE or retrieval.dense_top >= MIN_DENSE
+
+    def _missing_article_text(self, retrieval: Retrieval) -> str:
+        lines = []
+        corpus = self.retriever.corpus
+        for missing in dict.fromkeys(retrieval.missing_articles):
+            doc = next((d for d in corpus.docs if missing.endswith(" " + d)), None)
+            line = f"{missing} tidak ada dalam basis pengetahuan."
+            if doc and corpus.docs[doc].pasals:
+                pasals = corpus.docs[doc].pasals
+                line = f"{missing.removesuffix(' ' + doc)} tidak ada dalam {doc}. "
+                line += f"{doc} memuat Pasal {pasals[0]} sampai dengan Pasal {pasals[-1]}."
+            lines.append(line)
+        return " ".join(lines)
+
+    def _lookup_answer(self, question: str, retrieval: Retrieval, records: list[Record]) -> Answer:
+        """The exact text of the named article(s), with the Penjelasan attached; no guessing."""
+        corpus = self.retriever.corpus
+        cited: list[Record] = []
+        for record in records:
+            if record not in cited:
+                cited.append(record)
+            for note in corpus.penjelasan_for(record):
+                if note not in cited and not _cukup_jelas(note.text):
+                    cited.append(note)
+        cited = cited[:8]
+        parts = []
+        for number, record in enumerate(cited, start=1):
+            parts.append(f"[{number}] {record.label}:\n{_clip(record.text)}")
+        answer = Answer(question, "\n\n".join(parts), False, "lookup", cited, retrieval.hits)
+        answer.notices = _notices(cited)
+        return answer
+
+    def _extractive_answer(self, question: str, retrieval: Retrieval) -> Answer:
+        hits = retrieval.hits
+        chosen = [hits[0].record]
+        for hit in hits[1:4]:
+            close = hit.score >= 0.8 * hits[0].score
+            if close and len(chosen) < 2 and _different_article(hit.record, chosen):
+                chosen.append(hit.record)
+        lead = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
+        quotes = [f"[{n}] {r.label}:\n\u201c{_clip(r.text)}\u201d" for n, r in enumerate(chosen, start=1)]
+        answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", chosen, hits)
+        answer.notices = _notices(chosen)
+        return answer
+
+    def _llm_answer(self, question: str, retrieval: Retrieval) -> Answer | None:
+        sources = [h.record for h in retrieval.hits[:6]]
+        try:
+            raw = self.llm.answer(question, sources)  # type: ignore[union-attr]
+        except Exception as exc:
+            log.warning("LLM failed (%s: %s); answering extractively", type(exc).__name__, exc)
+            return None
+        if NOT_FOUND in raw:
+            return Answer(question, REFUSAL, True, "llm", retrieved=retrieval.hits)
+        verified = verify_answer(raw, sources, self.retriever.corpus)
+        if verified.removed:
+            log.warning("removed %d unverifiable sentence(s) from an LLM answer", len(verified.removed))
+        if not verified.text or not verified.used:
+            return None
+        # Renumber markers so the source list reads [1], [2], ... in order of first use.
+        cited = [sources[m - 1] for m in verified.used]
+        mapping = {old: new for new, old in enumerate(verified.used, start=1)}
+        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{mapping.get(int(m.group(1)), 0)}]", verified.text)
+        answer = Answer(question, text, False, "llm", cited, retrieval.hits)
+        answer.notices = _notices(cited)
+        return answer
+
+
+def _is_lookup(question: str) -> bool:
+    """"Pasal 7 ayat (5) PP 19/2022", "bunyi pasal 24", "penjelasan pasal 9": the article is the question."""
+    rest = re.sub(
+        r"\b(pasal|ayat|bunyi|isi|teks|penjelasan|apa|apakah|bagaimana|tolong|mohon|tampilkan|lihat|"
+        r"sebutkan|jelaskan|dari|dalam|di|pada|dan|yang|nomor|no|tahun|th|pp|uu|perpres|permendagri|pmk|"
+        r"peraturan|pemerintah|undang|menurut|berbunyi|lengkap|huruf|angka)\b|\d+[a-z]?|[^\w\s]",
+        " ",
+        question.lower(),
+    )
+    return len(rest.split()) <= 1
+
+
+def _different_article(record: Record, chosen: list[Record]) -> bool:
+    return all((record.doc, record.pasal, record.part) != (c.doc, c.pasal, c.part) for c in chosen)
+
+
+def _cukup_jelas(text: str) -> bool:
+    return bool(re.fullmatch(r"\W*cukup\s+jelas\W*", text, re.IGNORECASE))
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text
+    cut = text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _notices(records: list[Record]) -> list[str]:
+    notices = []
+    for record in records:
+        if record.status == DICABUT and revoked_notice(record) not in notices:
+            notices.append(revoked_notice(record))
+    return notices
