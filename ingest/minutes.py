@@ -239,7 +239,7 @@ def _find_title(lines: list[_Line]) -> tuple[str, set[int]]:
             continue
         if _meta(line.text):
             break
-        if _TITLE_WORDS.search(text) and not text.endswith(":"):
+        if _is_title_line(text) and not text.endswith(":"):
             rows, parts = {i}, [text]
             for j in range(i + 1, min(i + 4, len(lines))):
                 following = lines[j]
@@ -672,12 +672,18 @@ def _short_name(doc_type: str, title: str, meeting_date: date | None, source: st
     return " ".join(part for part in (prefix, kind, topic, when) if part)
 
 
+def _is_title_line(line: str) -> bool:
+    """A short line naming the document kind; a sentence that mentions "notula" in passing is not a title."""
+    text = _plain(line)
+    return bool(_TITLE_WORDS.search(text)) and len(text.split()) <= 20 and not text.rstrip().endswith((".", "!", "?"))
+
+
 def looks_like_minutes(text: str) -> bool:
     """True for minutes, recommendation lists and follow-up lists; False for regulations and the rest."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not lines or len(_REGULATION_MARK.findall(text)) >= 3:
         return False
-    if any(_TITLE_WORDS.search(_plain(line)) and len(line.split()) <= 20 for line in lines[:8]):
+    if any(_is_title_line(line) for line in lines[:8]):
         return True  # a title line; long lines are prose that merely mentions "tindak lanjut"
     kinds = {meta[0] for line in lines[:60] if (meta := _meta(line))}
     if len(kinds & {"date", "place", "chair", "participants"}) >= 2:

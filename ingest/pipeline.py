@@ -157,8 +157,8 @@ class Pipeline:
                 data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages
             )
             document = parse_document(raw, source, digest)
-            vectors = self.store.embed(document.passages)
-            written = self.store.write_document(document, vectors)
+            embedded = self.store.embed(document.passages)
+            written = self.store.write_document(document, embedded)
         except ReadError as exc:
             outcome.error, outcome.pesan = exc.message, exc.pesan
             log.warning("failed to read %s: %s", path, exc.message)

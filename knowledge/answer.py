@@ -81,7 +81,7 @@ class Assistant:
         standalone = self._standalone(question, chat_id)
         retrieval = self.retriever.search(standalone, k=TOP_K)
         retrieved_at = time.perf_counter()
-        answer = self._compose(question, retrieval)
+        answer = self._compose(question, retrieval, standalone)
         answer.standalone_question = standalone if standalone != question else None
         done = time.perf_counter()
         answer.timings_ms = {
@@ -110,7 +110,7 @@ class Assistant:
 
     # --- composition --------------------------------------------------------------------------------
 
-    def _compose(self, question: str, retrieval: Retrieval) -> Answer:
+    def _compose(self, question: str, retrieval: Retrieval, standalone: str) -> Answer:
         retrieved = retrieval.hits
         if retrieval.missing_docs and not retrieval.restricted_to:
             names = ", ".join(retrieval.missing_docs)
@@ -127,7 +127,7 @@ class Assistant:
         if not retrieved or not self._relevant(retrieval):
             return Answer(question, REFUSAL, True, "extractive", retrieved=retrieved)
         if self.llm is not None:
-            answer = self._llm_answer(question, retrieval)
+            answer = self._llm_answer(question, retrieval, standalone)
             if answer is not None:
                 return answer
         return self._extractive_answer(question, retrieval)
@@ -181,10 +181,10 @@ class Assistant:
         answer.notices = _notices(chosen)
         return answer
 
-    def _llm_answer(self, question: str, retrieval: Retrieval) -> Answer | None:
+    def _llm_answer(self, question: str, retrieval: Retrieval, standalone: str) -> Answer | None:
         sources = [h.record for h in retrieval.hits[:6]]
         try:
-            raw = self.llm.answer(question, sources)  # type: ignore[union-attr]
+            raw = self.llm.answer(standalone, sources)  # type: ignore[union-attr]
         except Exception as exc:
             log.warning("LLM failed (%s: %s); answering extractively", type(exc).__name__, exc)
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from knowledge.bm25 import tokenize
 from knowledge.corpus import Corpus, Record
 from knowledge.references import JENIS
 
@@ -38,8 +39,9 @@ def verify_answer(text: str, sources: list[Record], corpus: Corpus) -> Verified:
         if bad_marker or not _articles_exist(sentence, cited or sources, corpus):
             result.removed.append(sentence)
             continue
-        if not markers and _PASAL.search(sentence):
-            # A legal claim with no source is exactly what this product must not print.
+        if not markers and (_PASAL.search(sentence) or not _grounded(sentence, sources)):
+            # A legal claim with no source is exactly what this product must not print; an unmarked
+            # sentence may stay only as connective text that speaks of what the sources say.
             result.removed.append(sentence)
             continue
         kept.append(sentence)
@@ -48,6 +50,16 @@ def verify_answer(text: str, sources: list[Record], corpus: Corpus) -> Verified:
                 result.used.append(m)
     result.text = " ".join(kept).strip()
     return result
+
+
+def _grounded(sentence: str, sources: list[Record]) -> bool:
+    words = set(tokenize(sentence))
+    if not words:
+        return False
+    source_words: set[str] = set()
+    for record in sources:
+        source_words.update(tokenize(record.text))
+    return len(words & source_words) / len(words) >= 0.5
 
 
 def _articles_exist(sentence: str, cited: list[Record], corpus: Corpus) -> bool:

@@ -16,6 +16,7 @@ from knowledge.bm25 import BM25Index
 from knowledge.db import DocumentRow, PassageRow
 from knowledge.model import BATANG_TUBUH, PENJELASAN, PENJELASAN_UMUM
 from knowledge.store import KnowledgeStore
+from knowledge.vectors import unit_passage_id
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Corpus:
             if record.pasal:
                 self._by_article.setdefault((record.doc, record.pasal), []).append(record)
         # BM25 rows -> records, once, so scoring a query is a vector operation
-        self.bm25_records = [self.by_id.get(pid) for pid in bm25.ids]
+        self.bm25_records = [self.by_id.get(unit_passage_id(uid)) for uid in bm25.ids]
 
     @classmethod
     def load(cls, store: KnowledgeStore) -> Corpus:

@@ -73,7 +73,13 @@ class OpenAIEmbedder:
         return self._embed(list(texts))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed([text])[0]
+        # A person is waiting: fail fast (retrieval then falls back to BM25) rather than retry for minutes.
+        response = self._client.with_options(timeout=10.0, max_retries=0).embeddings.create(
+            model=self.model, input=[text]
+        )
+        vector = np.asarray(response.data[0].embedding, dtype=np.float32)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
 
 
 def make_embedder(settings: Settings) -> Embedder:

@@ -71,6 +71,7 @@ class Retriever:
         if corpus is None or corpus.generation != generation:
             with self._lock:
                 if self._corpus is None or self._corpus.generation != generation:
+                    self.store.require_embedding_model()
                     self._corpus = Corpus.load(self.store)
                 corpus = self._corpus
         return corpus
@@ -144,8 +145,12 @@ class Retriever:
     def _hybrid(
         self, corpus: Corpus, question: str, allowed: list[str] | None, result: Retrieval
     ) -> list[Hit]:
-        query_vector = self.store.embedder.embed_query(question)
-        dense = self.store.vectors.query(query_vector, CANDIDATES, docs=allowed)
+        try:
+            query_vector = self.store.embedder.embed_query(question)
+            dense = self.store.vectors.query(query_vector, CANDIDATES, docs=allowed)
+        except Exception as exc:  # an embeddings server down must not silence the lexical index
+            log.warning("dense retrieval failed, answering from BM25 alone: %s: %s", type(exc).__name__, exc)
+            dense = []
         dense = [(pid, sim) for pid, sim in dense if pid in corpus.by_id]
         result.dense_top = dense[0][1] if dense else 0.0
 
@@ -153,13 +158,17 @@ class Retriever:
         if allowed:
             mask = np.array([bool(r and r.doc in allowed) for r in corpus.bm25_records])
             lexical_scores = np.where(mask, lexical_scores, 0.0)
-        top_rows = np.argsort(-lexical_scores)[:CANDIDATES]
-        lexical = [
-            (corpus.bm25.ids[row], float(lexical_scores[row]))
-            for row in top_rows
-            if lexical_scores[row] > 0 and corpus.bm25.ids[row] in corpus.by_id
-        ]
-
+        top_rows = np.argsort(-lexical_scores)[: CANDIDATES * 2]
+        lexical: list[tuple[str, float]] = []
+        seen_lexical: set[str] = set()
+        for row in top_rows:
+            record = corpus.bm25_records[row]
+            if lexical_scores[row] <= 0 or record is None or record.id in seen_lexical:
+                continue  # windows of one passage count once, at their best
+            seen_lexical.add(record.id)
+            lexical.append((record.id, float(lexical_scores[row])))
+            if len(lexical) == CANDIDATES:
+                break
         fused: dict[str, Hit] = {}
         for rank, (pid, sim) in enumerate(dense):
             hit = fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0))

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.bm25 import BM25Index
@@ -21,7 +21,14 @@ from knowledge.db import DocumentRow, MetaRow, PassageRow, init_db
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.followups import SyncResult, sync_document_followups
 from knowledge.model import BERLAKU, DICABUT, Document, Passage
-from knowledge.vectors import VectorIndex, embedding_text
+from knowledge.vectors import (
+    UNIT_SEPARATOR,
+    Embedded,
+    VectorIndex,
+    embedding_text,
+    index_units,
+    windows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +92,27 @@ class KnowledgeStore:
                 "or set the EMBEDDING_* variables back."
             )
 
-    def embed(self, passages: list[Passage]) -> np.ndarray:
-        texts = [embedding_text(p) for p in passages]
+    def require_embedding_model(self) -> None:
+        """Read-only check before answering: a question embedded by another model finds nonsense."""
+        recorded = self.get_meta("embedding_model")
+        if recorded is not None and recorded != self.embedder.name and self.passage_count():
+            raise EmbeddingModelMismatch(
+                f"The index was built with embedding model {recorded!r} but {self.embedder.name!r} is configured. "
+                "Run `python -m ingest --rebuild PATH` to rebuild it, or set the EMBEDDING_* variables back."
+            )
+
+    def embed(self, passages: list[Passage]) -> Embedded:
+        owners, ids, texts = [], [], []
+        for passage in passages:
+            for unit_id, text in index_units(passage):
+                owners.append(passage)
+                ids.append(unit_id)
+                texts.append(text)
+        inputs = [embedding_text(p, t) for p, t in zip(owners, texts, strict=True)]
         batch = 64
-        parts = [self.embedder.embed_passages(texts[i : i + batch]) for i in range(0, len(texts), batch)]
-        return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        parts = [self.embedder.embed_passages(inputs[i : i + batch]) for i in range(0, len(inputs), batch)]
+        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        return Embedded(owners, ids, texts, vectors)
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -103,7 +126,7 @@ class KnowledgeStore:
 
     def passage_count(self) -> int:
         with self.sessions() as session:
-            return len(session.scalars(select(PassageRow.id)).all())
+            return session.scalar(select(func.count(PassageRow.id))) or 0
 
     def generation(self) -> str:
         return self.get_meta("generation") or ""
@@ -118,7 +141,7 @@ class KnowledgeStore:
                 revoked.setdefault(target, row.doc)
         return revoked
 
-    def write_document(self, document: Document, vectors: np.ndarray) -> WriteResult:
+    def write_document(self, document: Document, embedded: Embedded) -> WriteResult:
         """Replace whatever version of this file (or of this same document) the store had with `document`."""
         result = WriteResult()
         with self.sessions() as session:
@@ -126,7 +149,7 @@ class KnowledgeStore:
         for passage in document.passages:
             passage.status = DICABUT if revoked_by else BERLAKU
             passage.revoked_by = revoked_by
-        self.vectors.add(document.passages, vectors)
+        self.vectors.add(embedded)
 
         old_ids: list[str] = []
         with self.sessions.begin() as session:
@@ -218,7 +241,7 @@ class KnowledgeStore:
         """Delete vectors no live passage points to (left by a crash between the two halves of a write)."""
         with self.sessions() as session:
             live = set(session.scalars(select(PassageRow.id)))
-        orphans = self.vectors.all_ids() - live
+        orphans = self.vectors.all_passage_ids() - live
         self.vectors.delete(orphans)
         return len(orphans)
 
@@ -228,7 +251,12 @@ class KnowledgeStore:
                 select(PassageRow.id, PassageRow.text, PassageRow.info).order_by(PassageRow.id)
             ).all()
             generation = self.generation()
-        index = BM25Index.build([r.id for r in rows], [bm25_text(r.text, r.info) for r in rows], generation)
+        ids, texts = [], []
+        for row in rows:
+            for n, window in enumerate(windows(row.text)):
+                ids.append(row.id if n == 0 else f"{row.id}{UNIT_SEPARATOR}{n}")
+                texts.append(bm25_text(window, row.info))
+        index = BM25Index.build(ids, texts, generation)
         index.save(self.settings.bm25_path)
         return index
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import chromadb
@@ -52,10 +54,58 @@ def passage_metadata(passage: Passage) -> dict[str, str | int]:
     }
 
 
-def embedding_text(passage: Passage) -> str:
+WINDOW_CHARS = 900
+UNIT_SEPARATOR = ":"
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> list[str]:
+    """Cut a long passage at line (list item) or sentence boundaries into pieces of about `size` chars.
+
+    Pasal 1's twenty definitions are one citable passage, but a question about one definition must find
+    it: each window is indexed on its own and leads back to the whole passage.
+    """
+    if len(text) <= size * 1.2:
+        return [text]
+    pieces = [p for p in re.split(r"\n+|(?<=[.;:])\s+(?=\S)", text) if p.strip()]
+    out: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(piece) + 1 > size:
+            out.append(current)
+            current = piece
+        else:
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        out.append(current)
+    return out
+
+
+def unit_passage_id(unit_id: str) -> str:
+    return unit_id.split(UNIT_SEPARATOR, 1)[0]
+
+
+def index_units(passage: Passage) -> list[tuple[str, str]]:
+    """(unit id, text) pairs to index for a passage: itself, or its windows when it is long."""
+    parts = windows(passage.text)
+    if len(parts) == 1:
+        return [(passage.id, passage.text)]
+    return [(f"{passage.id}{UNIT_SEPARATOR}{n}", part) for n, part in enumerate(parts)]
+
+
+def embedding_text(passage: Passage, text: str | None = None) -> str:
     """What the dense model reads: the text with its place in the document, so "Pasal 7" has context."""
     heading = " ".join(h for h in (passage.title, passage.bab) if h)
-    return f"{passage.label}. {heading}\n{passage.text}".strip()
+    return f"{passage.label}. {heading}\n{text if text is not None else passage.text}".strip()
+
+
+@dataclass
+class Embedded:
+    """Vectors for one document's index units, ready to be written."""
+
+    passages: list[Passage]  # the passage of each unit
+    ids: list[str]
+    texts: list[str]
+    vectors: np.ndarray
 
 
 class VectorIndex:
@@ -71,33 +121,45 @@ class VectorIndex:
     def count(self) -> int:
         return self._collection.count()
 
-    def add(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
-        nodes = [
-            TextNode(
-                id_=p.id,
-                text=p.text,
-                embedding=vec.tolist(),
-                metadata=passage_metadata(p),
-                excluded_embed_metadata_keys=list(passage_metadata(p)),
-                excluded_llm_metadata_keys=list(passage_metadata(p)),
+    def add(self, embedded: Embedded) -> None:
+        nodes = []
+        for unit_id, passage, text, vector in zip(
+            embedded.ids, embedded.passages, embedded.texts, embedded.vectors, strict=True
+        ):
+            metadata = passage_metadata(passage)
+            nodes.append(
+                TextNode(
+                    id_=unit_id,
+                    text=text,
+                    embedding=vector.tolist(),
+                    metadata=metadata,
+                    excluded_embed_metadata_keys=list(metadata),
+                    excluded_llm_metadata_keys=list(metadata),
+                )
             )
-            for p, vec in zip(passages, vectors, strict=True)
-        ]
         if nodes:
             self._store.add(nodes)
 
-    def delete(self, ids: Iterable[str]) -> None:
-        ids = list(ids)
-        for start in range(0, len(ids), 5000):
-            self._collection.delete(ids=ids[start : start + 5000])
+    def _unit_ids(self, passage_ids: Sequence[str]) -> list[str]:
+        units: list[str] = []
+        for start in range(0, len(passage_ids), 2000):
+            chunk = list(passage_ids[start : start + 2000])
+            units.extend(self._collection.get(where={"passage_id": {"$in": chunk}}, include=[])["ids"])
+        return units
 
-    def all_ids(self) -> set[str]:
-        return set(self._collection.get(include=[])["ids"])
+    def delete(self, passage_ids: Iterable[str]) -> None:
+        """Delete every unit of the given passages."""
+        units = self._unit_ids(list(passage_ids))
+        for start in range(0, len(units), 5000):
+            self._collection.delete(ids=units[start : start + 5000])
 
-    def set_status(self, ids: Sequence[str], status: str) -> None:
-        ids = list(ids)
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
+    def all_passage_ids(self) -> set[str]:
+        return {unit_passage_id(u) for u in self._collection.get(include=[])["ids"]}
+
+    def set_status(self, passage_ids: Sequence[str], status: str) -> None:
+        units = self._unit_ids(list(passage_ids))
+        for start in range(0, len(units), 5000):
+            chunk = units[start : start + 5000]
             self._collection.update(ids=chunk, metadatas=[{"status": status}] * len(chunk))
 
     def query(
@@ -114,7 +176,10 @@ class VectorIndex:
         result = self._collection.query(
             query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
         )
-        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
+        best: dict[str, float] = {}
+        for unit_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            best.setdefault(unit_passage_id(unit_id), 1.0 - distance)  # results come nearest first
+        return list(best.items())
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)

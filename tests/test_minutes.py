@@ -336,3 +336,12 @@ def test_agenda_table_is_not_a_follow_up_table() -> None:
     assert document.followups == []
     agenda = next(p for p in document.passages if p.section == "Agenda")
     assert agenda.text == "Waktu: 09.00; Acara: Pembukaan; Narasumber: Direktur"
+
+
+def test_a_guide_that_mentions_notula_in_a_sentence_is_not_minutes() -> None:
+    text = (
+        "# Panduan Rapat Koordinasi Wilayah\n\n"
+        "Notula dan foto kegiatan diunggah ke sistem informasi paling lambat tiga hari setelah acara.\n\n"
+        "Peserta membawa laptop dan bahan paparan.\n"
+    )
+    assert not looks_like_minutes(text)
