@@ -13,7 +13,7 @@ from knowledge.config import Settings
 from knowledge.conversation import Conversations
 from knowledge.corpus import Record
 from knowledge.llm import NOT_FOUND, LLMClient
-from knowledge.model import DICABUT
+from knowledge.model import DICABUT, is_placeholder
 from knowledge.retrieval import Hit, Retrieval, Retriever
 from knowledge.store import KnowledgeStore
 
@@ -158,7 +158,7 @@ class Assistant:
             if record not in cited:
                 cited.append(record)
             for note in corpus.penjelasan_for(record):
-                if note not in cited and not _cukup_jelas(note.text):
+                if note not in cited and not is_placeholder(note.text):
                     cited.append(note)
         cited = cited[:8]
         parts = []
@@ -218,10 +218,6 @@ def _is_lookup(question: str) -> bool:
 
 def _different_article(record: Record, chosen: list[Record]) -> bool:
     return all((record.doc, record.pasal, record.part) != (c.doc, c.pasal, c.part) for c in chosen)
-
-
-def _cukup_jelas(text: str) -> bool:
-    return bool(re.fullmatch(r"\W*cukup\s+jelas\W*", text, re.IGNORECASE))
 
 
 def _clip(text: str) -> str:

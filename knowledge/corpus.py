@@ -89,6 +89,7 @@ class Corpus:
         for record in records:
             if record.pasal:
                 self._by_article.setdefault((record.doc, record.pasal), []).append(record)
+        self.definitions = _definitions(records)
         # BM25 rows -> records, once, so scoring a query is a vector operation
         self.bm25_records = [self.by_id.get(unit_passage_id(uid)) for uid in bm25.ids]
 
@@ -133,6 +134,32 @@ class Corpus:
 
     def article_exists_anywhere(self, pasal: str) -> bool:
         return any(key[1] == pasal for key in self._by_article)
+
+
+_DEFINITION = re.compile(
+    r"(?:^|\n|(?<=[.;:]\s))\s*(?:\d+\s*\.?\s+)?(?P<term>[A-Z][\w/()\-]*(?:[ ,][\w/()\-]+){0,14}?)"
+    r"(?:,?\s+yang\s+selanjutnya\s+(?:disebut|disingkat)\s+(?P<alias>[\w/()\-]+(?:\s[\w/()\-]+){0,6}?),?)?"
+    r"\s+adalah\b"
+)
+
+
+def normalize_term(term: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w/ ]", " ", term.lower())).strip()
+
+
+def _definitions(records: list[Record]) -> dict[str, list[Record]]:
+    """Defined term (and its short form) -> the passages that define it ("X adalah ...")."""
+    found: dict[str, list[Record]] = {}
+    for record in records:
+        if " adalah " not in record.text:
+            continue
+        for match in _DEFINITION.finditer(record.text):
+            for term in (match.group("term"), match.group("alias")):
+                if term:
+                    key = normalize_term(term)
+                    if key and record not in found.setdefault(key, []):
+                        found[key].append(record)
+    return found
 
 
 def _record(row: PassageRow, document: DocumentRow) -> Record:

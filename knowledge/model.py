@@ -6,6 +6,7 @@ Parsers in `ingest/` produce these; the stores in `knowledge/` persist them; the
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,6 +137,14 @@ def citation_label(
         label = f"{doc}, bagian {section}"
         return f"{label} butir {item}" if item else label
     return doc
+
+
+_PLACEHOLDER = re.compile(r"^\W*cukup\s+jelas\W*$", re.IGNORECASE)
+
+
+def is_placeholder(text: str) -> bool:
+    """"Cukup jelas." explains nothing: kept for look-up, never worth indexing or quoting."""
+    return bool(_PLACEHOLDER.match(text))
 
 
 def content_hash(data: bytes) -> str:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma, e5) and lexical (BM25, Indonesian stemming), fused by reciprocal rank,
+"""Hybrid retrieval: dense (Chroma, e5) and lexical (BM25, Indonesian stemming), fused by normalised score,
 routed by the documents and articles the question names."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.bm25 import tokenize
-from knowledge.corpus import Corpus, Record
-from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN
+from knowledge.corpus import Corpus, Record, normalize_term
+from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, is_placeholder
 from knowledge.references import (
     ArticleRef,
     DocRef,
@@ -24,11 +24,30 @@ from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
 
-RRF_K = 60
 CANDIDATES = 80
+DENSE_WEIGHT = 0.5
 # A revoked regulation still answers questions that name it; otherwise the rules in force come first.
-REVOKED_WEIGHT = 0.6
-_CUKUP_JELAS = re.compile(r"^\W*cukup\s+jelas\W*$", re.IGNORECASE)
+REVOKED_WEIGHT = 0.8
+
+
+_DEFINITION_QUESTION = re.compile(
+    r"\b(?:yang\s+dimaksud\s+dengan|pengertian(?:\s+dari)?|definisi(?:\s+dari)?|arti(?:\s+dari)?|apa\s+itu|"
+    r"apakah\s+itu|apakah\s+yang\s+disebut|apa\s+yang\s+disebut)\s+(?P<term>.+)",
+    re.IGNORECASE,
+)
+_TERM_TAIL = re.compile(
+    r"\s+(?:menurut|dalam|di\s+dalam|pada|berdasarkan|sesuai|sebagaimana|di)\b.*$|[?.!]+$", re.IGNORECASE
+)
+
+
+def defined_term(question: str) -> str | None:
+    """The term a definition question asks about, normalised, or None."""
+    match = _DEFINITION_QUESTION.search(question)
+    if not match:
+        return None
+    term = _TERM_TAIL.sub("", match.group("term").strip())
+    term = _TERM_TAIL.sub("", term)
+    return normalize_term(term) or None
 
 
 @dataclass
@@ -98,6 +117,7 @@ class Retriever:
 
         exact = self._exact_articles(corpus, question, article_refs, allowed, result)
         fused = self._hybrid(corpus, question, allowed or None, result)
+        fused = self._definitions_first(corpus, question, fused, allowed)
         seen = {h.record.id for h in exact}
         hits = exact + [h for h in fused if h.record.id not in seen]
         result.hits = hits[:k]
@@ -132,13 +152,14 @@ class Retriever:
 
     @staticmethod
     def _article_hits(corpus: Corpus, doc: str, ref: ArticleRef, penjelasan_first: bool) -> list[Hit]:
+        """The named article (or ayat) as exact hits; the rest of the article right after them."""
         body = corpus.article(doc, ref.pasal, BATANG_TUBUH)
-        notes = [r for r in corpus.article(doc, ref.pasal, PENJELASAN) if not _CUKUP_JELAS.match(r.text)]
-        if ref.ayat:
-            body = [r for r in body if r.ayat == ref.ayat] + [r for r in body if r.ayat != ref.ayat]
-            notes = [r for r in notes if r.ayat in (ref.ayat, None)]
-        ordered = notes + body if penjelasan_first else body + notes
-        return [Hit(r, score=1.0, exact=True) for r in ordered]
+        notes = [r for r in corpus.article(doc, ref.pasal, PENJELASAN) if not is_placeholder(r.text)]
+        named_body = [r for r in body if ref.ayat in (None, r.ayat)]
+        named_notes = [r for r in notes if r.ayat in (ref.ayat, None) or ref.ayat is None]
+        named = named_notes + named_body if penjelasan_first else named_body + named_notes
+        rest = [r for r in body + notes if r not in named]
+        return [Hit(r, score=1.0, exact=True) for r in named] + [Hit(r, score=0.9) for r in rest]
 
     # --- hybrid search ----------------------------------------------------------------------------
 
@@ -170,21 +191,47 @@ class Retriever:
             if len(lexical) == CANDIDATES:
                 break
         fused: dict[str, Hit] = {}
-        for rank, (pid, sim) in enumerate(dense):
-            hit = fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0))
-            hit.dense = sim
-            hit.score += 1.0 / (RRF_K + rank + 1)
-        for rank, (pid, score) in enumerate(lexical):
-            hit = fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0))
-            hit.lexical = score
-            hit.score += 1.0 / (RRF_K + rank + 1)
-        hits = [h for h in fused.values() if not _CUKUP_JELAS.match(h.record.text)]
-        if not allowed:
-            for hit in hits:
-                if hit.record.status == DICABUT:
-                    hit.score *= REVOKED_WEIGHT
-        hits.sort(key=lambda h: h.score, reverse=True)
+        for pid, sim in dense:
+            fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).dense = sim
+        for pid, score in lexical:
+            fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).lexical = score
+        # Scores are fused by value, not rank: a passage that matches every word of the question should
+        # stand well clear of one that merely ranks second on both lists.
+        top_dense = dense[0][1] if dense else 0.0
+        floor = dense[-1][1] if dense else 0.0
+        top_lexical = lexical[0][1] if lexical else 0.0
+        for hit in fused.values():
+            dense_part = (hit.dense - floor) / (top_dense - floor) if hit.dense and top_dense > floor else 0.0
+            lexical_part = hit.lexical / top_lexical if top_lexical else 0.0
+            hit.score = DENSE_WEIGHT * max(dense_part, 0.0) + (1 - DENSE_WEIGHT) * lexical_part
+            if not allowed and hit.record.status == DICABUT:
+                hit.score *= REVOKED_WEIGHT
+        hits = sorted(fused.values(), key=lambda h: h.score, reverse=True)
         return hits
+
+    def _definitions_first(
+        self, corpus: Corpus, question: str, hits: list[Hit], allowed: list[str]
+    ) -> list[Hit]:
+        """"Apa yang dimaksud dengan X?" is answered by the article that says "X adalah ..."."""
+        term = defined_term(question)
+        if not term:
+            return hits
+        defining = corpus.definitions.get(term) or [
+            r for key, records in corpus.definitions.items() if key.startswith(term + " ") for r in records
+        ]
+        defining = [r for r in defining if not allowed or r.doc in allowed]
+        if not defining:
+            return hits
+        scores = {h.record.id: h for h in hits}
+        primary = self.default_doc(corpus)
+        defining.sort(
+            key=lambda r: (r.doc != primary, r.status == DICABUT, -(scores[r.id].score if r.id in scores else 0.0))
+        )
+        top = [scores.get(r.id) or Hit(r, 0.0) for r in defining[:3]]
+        for hit in top:
+            hit.score = max(hit.score, hits[0].score if hits else 0.0) + 1.0
+        ids = {h.record.id for h in top}
+        return top + [h for h in hits if h.record.id not in ids]
 
     @staticmethod
     def _coverage(corpus: Corpus, question: str, records: list[Record]) -> float:

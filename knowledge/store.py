@@ -20,7 +20,7 @@ from knowledge.config import Settings
 from knowledge.db import DocumentRow, MetaRow, PassageRow, init_db
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.followups import SyncResult, sync_document_followups
-from knowledge.model import BERLAKU, DICABUT, Document, Passage
+from knowledge.model import BERLAKU, DICABUT, Document, Passage, is_placeholder
 from knowledge.vectors import (
     UNIT_SEPARATOR,
     Embedded,
@@ -109,9 +109,18 @@ class KnowledgeStore:
                 ids.append(unit_id)
                 texts.append(text)
         inputs = [embedding_text(p, t) for p, t in zip(owners, texts, strict=True)]
-        batch = 64
-        parts = [self.embedder.embed_passages(inputs[i : i + batch]) for i in range(0, len(inputs), batch)]
-        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        # Batches of similar length waste less work on padding.
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+        batch = 32
+        vectors: np.ndarray | None = None
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            part = self.embedder.embed_passages([inputs[i] for i in rows])
+            if vectors is None:
+                vectors = np.zeros((len(inputs), part.shape[1]), dtype=np.float32)
+            vectors[rows] = part
+        if vectors is None:
+            vectors = np.zeros((0, 0), dtype=np.float32)
         return Embedded(owners, ids, texts, vectors)
 
     # --- reading ------------------------------------------------------------------------------------
@@ -253,6 +262,8 @@ class KnowledgeStore:
             generation = self.generation()
         ids, texts = [], []
         for row in rows:
+            if is_placeholder(row.text):
+                continue
             for n, window in enumerate(windows(row.text)):
                 ids.append(row.id if n == 0 else f"{row.id}{UNIT_SEPARATOR}{n}")
                 texts.append(bm25_text(window, row.info))

@@ -14,7 +14,7 @@ from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from knowledge.config import Settings
-from knowledge.model import Passage
+from knowledge.model import Passage, is_placeholder
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def unit_passage_id(unit_id: str) -> str:
 
 def index_units(passage: Passage) -> list[tuple[str, str]]:
     """(unit id, text) pairs to index for a passage: itself, or its windows when it is long."""
+    if is_placeholder(passage.text):
+        return []
     parts = windows(passage.text)
     if len(parts) == 1:
         return [(passage.id, passage.text)]

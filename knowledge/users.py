@@ -1,0 +1,452 @@
+"""Who may use the bot and how: users and roles, registration and invitation codes, allowed groups,
+answer contexts and feedback, small chat state, and the per-user question rate limit.
+
+Plain Python over SQLAlchemy, no Telegram: the bot calls these rules, tests can drive them directly.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.db import AnswerRow, ChatGroupRow, ChatStateRow, FeedbackRow, UserRow, utcnow
+
+ADMIN, SEKRETARIAT, PEJABAT = "admin", "sekretariat", "pejabat"
+ROLES = (ADMIN, SEKRETARIAT, PEJABAT)
+
+PENDING, APPROVED, REJECTED, INACTIVE = "pending", "approved", "rejected", "inactive"
+STATUSES = (PENDING, APPROVED, REJECTED, INACTIVE)
+
+MAX_QUESTION_CHARS = 1000
+COMMENT_TTL = timedelta(minutes=15)  # an unanswered comment invitation must not swallow tomorrow's question
+ANSWER_RETENTION = timedelta(days=90)  # buttons under older answers say the answer has expired
+
+
+class UserError(ValueError):
+    """A request the rules refuse (unknown user, unknown role, ...); the message is for logs."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    unit: str
+    role: str
+    status: str
+    username: str | None = None
+    invite_code: str | None = None
+    decided_by: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == APPROVED
+
+    @property
+    def is_admin(self) -> bool:
+        return self.active and self.role == ADMIN
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of an approve/reject: `changed` is False when another admin decided first."""
+
+    user: User
+    changed: bool
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    id: str
+    chat_id: int
+    user_id: int | None
+    question: str
+    answer: str
+    mode: str
+    abstained: bool
+    citations: list[dict[str, Any]]
+    notices: list[str]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: int
+    answer_id: str
+    user_id: int
+    chat_id: int
+    rating: int
+    question: str
+    answer: str
+    citations: list[str]
+    comment: str | None
+
+
+def can_ask(user: User | None, *, in_allowed_group: bool = False) -> bool:
+    """Approved users may ask anywhere. In a group an admin allowed, its members may ask too (the admin
+    vouched for the group), except people whose registration was rejected or who were deactivated."""
+    if user is not None and user.active:
+        return True
+    return in_allowed_group and (user is None or user.status == PENDING)
+
+
+class RateLimiter:
+    """Sliding window per key: at most `limit` events in any `window` seconds (in memory, per process)."""
+
+    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events: dict[int, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: int) -> float:
+        """Record an event and return 0, or return the seconds to wait (nothing recorded) when over the limit."""
+        if self.limit <= 0:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and now - events[0] >= self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return max(0.0, self.window - (now - events[0]))
+            events.append(now)
+            return 0.0
+
+    def forget_idle(self) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self.window]:
+                del self._events[key]
+
+
+class UserStore:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        invite_codes: Iterable[str] = (),
+        rate_limit_per_minute: int = 10,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.invite_codes = {_norm_code(c) for c in invite_codes if c.strip()}
+        self.rate = RateLimiter(rate_limit_per_minute, 60.0, clock)
+        self.bootstrap_ids: frozenset[int] = frozenset()
+
+    # --- users --------------------------------------------------------------------------------------
+
+    def bootstrap_admins(self, ids: Iterable[int]) -> None:
+        """ADMIN_IDS are admins whatever the database says, so a misstep can always be undone."""
+        self.bootstrap_ids = frozenset(ids)
+        with self.sessions.begin() as session:
+            for user_id in self.bootstrap_ids:
+                row = session.get(UserRow, user_id) or UserRow(id=user_id, name="", unit="")
+                row.role, row.status = ADMIN, APPROVED
+                session.add(row)
+
+    def get(self, user_id: int) -> User | None:
+        with self.sessions() as session:
+            row = session.get(UserRow, user_id)
+            return _user(row) if row else None
+
+    def list(self, status: str | None = None) -> list[User]:
+        with self.sessions() as session:
+            query = select(UserRow).order_by(UserRow.status, UserRow.name, UserRow.id)
+            if status:
+                query = query.where(UserRow.status == status)
+            return [_user(r) for r in session.scalars(query)]
+
+    def admins(self) -> list[User]:
+        return [u for u in self.list(APPROVED) if u.role == ADMIN]
+
+    def seen(self, user_id: int, name: str, username: str | None) -> None:
+        """Fill in the Telegram name of a user known only by id (bootstrapped admins)."""
+        with self.sessions.begin() as session:
+            row = session.get(UserRow, user_id)
+            if row is not None and (not row.name or row.username != username):
+                row.name = row.name or name[:255]
+                row.username = username
+
+    def check_code(self, code: str | None) -> bool:
+        return bool(code) and _norm_code(code or "") in self.invite_codes
+
+    def register(
+        self, user_id: int, name: str, unit: str, code: str | None = None, username: str | None = None
+    ) -> User:
+        """A valid invitation code approves at once; otherwise the request waits for an admin.
+
+        Re-registering while pending updates the request; approved, rejected and inactive users are
+        not changed here (an admin changes them with set_role).
+        """
+        name, unit = _clean(name, 255), _clean(unit, 255)
+        if not name or not unit:
+            raise UserError("name and unit are required")
+        approved = self.check_code(code)
+        with self.sessions.begin() as session:
+            row = session.get(UserRow, user_id)
+            if row is not None and row.status != PENDING:
+                return _user(row)
+            row = row or UserRow(id=user_id)
+            row.name, row.unit, row.username, row.role = name, unit, username, PEJABAT
+            row.status = APPROVED if approved else PENDING
+            row.invite_code = _norm_code(code) if approved and code else None
+            row.decided_at = utcnow() if approved else None
+            session.add(row)
+            session.flush()
+            return _user(row)
+
+    def approve(self, user_id: int, by: int) -> Decision:
+        return self._decide(user_id, by, APPROVED)
+
+    def reject(self, user_id: int, by: int) -> Decision:
+        return self._decide(user_id, by, REJECTED)
+
+    def _decide(self, user_id: int, by: int, status: str) -> Decision:
+        with self.sessions.begin() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise UserError(f"unknown user {user_id}")
+            if row.status != PENDING:
+                return Decision(_user(row), False)
+            row.status, row.decided_by, row.decided_at = status, by, utcnow()
+            session.flush()
+            return Decision(_user(row), True)
+
+    def set_role(self, user_id: int, role: str, by: int) -> User:
+        """Give a role; this also (re)activates the user, which is how an admin undoes a rejection."""
+        role = role.strip().lower()
+        if role not in ROLES:
+            raise UserError(f"unknown role {role!r}")
+        if user_id in self.bootstrap_ids and role != ADMIN:
+            raise UserError("ADMIN_IDS users stay admins")
+        with self.sessions.begin() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise UserError(f"unknown user {user_id}")
+            row.role, row.status, row.decided_by, row.decided_at = role, APPROVED, by, utcnow()
+            session.flush()
+            return _user(row)
+
+    def deactivate(self, user_id: int, by: int) -> User:
+        if user_id == by:
+            raise UserError("admins cannot deactivate themselves")
+        if user_id in self.bootstrap_ids:
+            raise UserError("ADMIN_IDS users cannot be deactivated")
+        with self.sessions.begin() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise UserError(f"unknown user {user_id}")
+            row.status, row.decided_by, row.decided_at = INACTIVE, by, utcnow()
+            session.flush()
+            return _user(row)
+
+    def may_ask(self, user_id: int, *, in_allowed_group: bool = False) -> bool:
+        return can_ask(self.get(user_id), in_allowed_group=in_allowed_group)
+
+    def allow_question(self, user_id: int) -> float:
+        """0 when the question may go ahead (and counts), else the seconds until it may."""
+        return self.rate.hit(user_id)
+
+    # --- groups -------------------------------------------------------------------------------------
+
+    def set_group_allowed(self, chat_id: int, title: str, allowed: bool, by: int) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(ChatGroupRow, chat_id) or ChatGroupRow(id=chat_id)
+            row.title, row.allowed, row.changed_by, row.changed_at = title[:255], allowed, by, utcnow()
+            if not allowed:
+                row.notified_at = None  # say "not enabled" once more if someone talks to it there
+            session.add(row)
+
+    def group_allowed(self, chat_id: int) -> bool:
+        with self.sessions() as session:
+            row = session.get(ChatGroupRow, chat_id)
+            return bool(row and row.allowed)
+
+    def groups(self) -> list[tuple[int, str, bool]]:
+        with self.sessions() as session:
+            return [(r.id, r.title, r.allowed) for r in session.scalars(select(ChatGroupRow).order_by(ChatGroupRow.id))]
+
+    def first_notice(self, chat_id: int, title: str) -> bool:
+        """True exactly once per not-allowed group: the moment to say that the bot is not enabled there."""
+        with self.sessions.begin() as session:
+            row = session.get(ChatGroupRow, chat_id) or ChatGroupRow(id=chat_id, title=title[:255], allowed=False)
+            if row.allowed or row.notified_at is not None:
+                return False
+            row.notified_at = utcnow()
+            session.add(row)
+            return True
+
+    # --- answers and feedback -----------------------------------------------------------------------
+
+    def save_answer(
+        self,
+        *,
+        chat_id: int,
+        user_id: int | None,
+        question: str,
+        answer: str,
+        mode: str,
+        abstained: bool,
+        citations: Sequence[dict[str, Any]],
+        notices: Sequence[str],
+    ) -> str:
+        answer_id = secrets.token_urlsafe(6)  # 8 characters: callback_data stays far below 64 bytes
+        with self.sessions.begin() as session:
+            session.add(
+                AnswerRow(
+                    id=answer_id,
+                    chat_id=chat_id,
+                    user_id=user_id,
+                    question=question,
+                    answer=answer,
+                    mode=mode,
+                    abstained=abstained,
+                    citations=[dict(c) for c in citations],
+                    notices=list(notices),
+                )
+            )
+        return answer_id
+
+    def get_answer(self, answer_id: str) -> StoredAnswer | None:
+        with self.sessions() as session:
+            row = session.get(AnswerRow, answer_id)
+            if row is None:
+                return None
+            return StoredAnswer(
+                row.id, row.chat_id, row.user_id, row.question, row.answer, row.mode, row.abstained,
+                list(row.citations or []), list(row.notices or []), row.created_at,
+            )
+
+    def record_feedback(self, answer: StoredAnswer, user_id: int, chat_id: int, rating: int) -> Feedback:
+        """One rating per user and answer: pressing the other thumb changes it (and keeps the comment)."""
+        rating = 1 if rating > 0 else -1
+        with self.sessions.begin() as session:
+            row = session.scalar(
+                select(FeedbackRow).where(FeedbackRow.answer_id == answer.id, FeedbackRow.user_id == user_id)
+            )
+            if row is None:
+                row = FeedbackRow(
+                    answer_id=answer.id,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    question=answer.question,
+                    answer=answer.answer,
+                    citations=[str(c.get("label", "")) for c in answer.citations],
+                )
+                session.add(row)
+            row.rating = rating
+            session.flush()
+            return _feedback(row)
+
+    def feedback(self, answer_id: str | None = None) -> list[Feedback]:
+        with self.sessions() as session:
+            query = select(FeedbackRow).order_by(FeedbackRow.id)
+            if answer_id:
+                query = query.where(FeedbackRow.answer_id == answer_id)
+            return [_feedback(r) for r in session.scalars(query)]
+
+    def await_comment(self, chat_id: int, user_id: int, feedback_id: int, prompt_message_id: int | None) -> None:
+        value = {"feedback_id": feedback_id, "prompt": prompt_message_id}
+        self.set_state("comment", f"{chat_id}:{user_id}", value, ttl=COMMENT_TTL)
+
+    def awaited_comment(self, chat_id: int, user_id: int) -> dict[str, Any] | None:
+        """The comment invitation this user has open in this chat, if any (expired ones are gone)."""
+        value = self.get_state("comment", f"{chat_id}:{user_id}")
+        return value if isinstance(value, dict) else None
+
+    def store_comment(self, chat_id: int, user_id: int, text: str) -> Feedback | None:
+        pending = self.awaited_comment(chat_id, user_id)
+        self.clear_comment(chat_id, user_id)
+        if pending is None:
+            return None
+        with self.sessions.begin() as session:
+            row = session.get(FeedbackRow, pending["feedback_id"])
+            if row is None:
+                return None
+            row.comment = _clean(text, 4000)
+            session.flush()
+            return _feedback(row)
+
+    def clear_comment(self, chat_id: int, user_id: int) -> bool:
+        return self.delete_state("comment", f"{chat_id}:{user_id}")
+
+    # --- small key/value state (conversation steps, drafts) ------------------------------------------
+
+    def set_state(self, scope: str, key: str, value: Any, ttl: timedelta | None = None) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(ChatStateRow, (scope, key)) or ChatStateRow(scope=scope, key=key)
+            row.value = value
+            row.expires_at = utcnow() + ttl if ttl else None
+            row.updated_at = utcnow()
+            session.add(row)
+
+    def get_state(self, scope: str, key: str) -> Any:
+        with self.sessions() as session:
+            row = session.get(ChatStateRow, (scope, key))
+            if row is None or (row.expires_at is not None and row.expires_at <= utcnow()):
+                return None
+            return row.value
+
+    def states(self, scope: str) -> dict[str, Any]:
+        now = utcnow()
+        with self.sessions() as session:
+            rows = session.scalars(select(ChatStateRow).where(ChatStateRow.scope == scope))
+            return {r.key: r.value for r in rows if r.expires_at is None or r.expires_at > now}
+
+    def delete_state(self, scope: str, key: str) -> bool:
+        with self.sessions.begin() as session:
+            result = session.execute(delete(ChatStateRow).where(ChatStateRow.scope == scope, ChatStateRow.key == key))
+            return bool(result.rowcount)
+
+    # --- housekeeping -------------------------------------------------------------------------------
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Forget expired state and old answer contexts (feedback keeps its own copy). Returns rows removed."""
+        now = now or utcnow()
+        with self.sessions.begin() as session:
+            states = session.execute(
+                delete(ChatStateRow).where(ChatStateRow.expires_at.is_not(None), ChatStateRow.expires_at <= now)
+            ).rowcount
+            answers = session.execute(delete(AnswerRow).where(AnswerRow.created_at < now - ANSWER_RETENTION)).rowcount
+        self.rate.forget_idle()
+        return int(states or 0) + int(answers or 0)
+
+
+def _norm_code(code: str) -> str:
+    return code.strip().upper()
+
+
+def _clean(text: str, limit: int) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        name=row.name,
+        unit=row.unit,
+        role=row.role,
+        status=row.status,
+        username=row.username,
+        invite_code=row.invite_code,
+        decided_by=row.decided_by,
+        created_at=row.created_at,
+    )
+
+
+def _feedback(row: FeedbackRow) -> Feedback:
+    return Feedback(
+        row.id, row.answer_id, row.user_id, row.chat_id, row.rating, row.question, row.answer,
+        list(row.citations or []), row.comment,
+    )
