@@ -160,7 +160,7 @@ class UserStore:
             row = session.get(UserRow, user_id)
             return _user(row) if row else None
 
-    def list(self, status: str | None = None) -> list[User]:
+    def list_users(self, status: str | None = None) -> list[User]:
         with self.sessions() as session:
             query = select(UserRow).order_by(UserRow.status, UserRow.name, UserRow.id)
             if status:
@@ -168,7 +168,7 @@ class UserStore:
             return [_user(r) for r in session.scalars(query)]
 
     def admins(self) -> list[User]:
-        return [u for u in self.list(APPROVED) if u.role == ADMIN]
+        return [u for u in self.list_users(APPROVED) if u.role == ADMIN]
 
     def seen(self, user_id: int, name: str, username: str | None) -> None:
         """Fill in the Telegram name of a user known only by id (bootstrapped admins)."""

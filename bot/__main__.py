@@ -1,0 +1,189 @@
+"""`python -m bot` — run the Sinergi Telegram bot (long polling or webhook), or the local sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from knowledge.config import Settings, get_settings
+from knowledge.logs import setup_logging
+
+if TYPE_CHECKING:
+    from knowledge.answer import Assistant
+    from knowledge.store import KnowledgeStore
+    from knowledge.users import UserStore
+
+log = logging.getLogger("bot")
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
+SANDBOX_TOKEN = "123456:SANDBOX"
+
+DESCRIPTION = """\
+Run the Sinergi Telegram bot.
+
+With TELEGRAM_BOT_TOKEN set, the bot connects to Telegram (or to a self-hosted Bot API server given by
+TELEGRAM_BASE_URL / TELEGRAM_BASE_FILE_URL) and uses long polling; with --webhook or WEBHOOK_URL set it runs
+python-telegram-bot's webhook server instead.
+
+Without a token (or with --sandbox) it starts the sandbox: the same bot against an embedded Bot API server on
+127.0.0.1, and this terminal plays the user. You are registered as an admin automatically; type a question,
+press a button by typing its number (#2 or /klik 2), /keluar to quit. Without a TTY, lines are read from
+stdin and the sandbox ends at EOF. If the knowledge base is empty, the sample corpus in sample/ is ingested
+first."""
+
+EPILOG = """\
+environment (also read from .env; see .env.example):
+  TELEGRAM_BOT_TOKEN      bot token from @BotFather; unset = sandbox
+  TELEGRAM_BASE_URL       self-hosted Bot API server, e.g. http://localhost:8081/bot
+  TELEGRAM_BASE_FILE_URL  its file URL, e.g. http://localhost:8081/file/bot
+  WEBHOOK_URL             public HTTPS URL Telegram posts updates to (turns webhook mode on)
+  WEBHOOK_SECRET          secret token Telegram sends with every update (random per start if unset)
+  WEBHOOK_LISTEN, WEBHOOK_PORT   local address of the webhook server (default 0.0.0.0:8443)
+  ADMIN_IDS               Telegram user ids of the first admins, comma separated
+  INVITE_CODES            invitation codes that approve a registration at once, comma separated
+  RATE_LIMIT_PER_MINUTE   questions per user per minute (default 10)
+  TIMEZONE                for dates shown to users (default Asia/Jakarta)
+  DATA_DIR, DATABASE_URL  where the knowledge base, users and chat state are stored
+  OPENAI_API_KEY / OPENAI_BASE_URL   answer with an LLM instead of quoting passages
+
+commands in Telegram: /start /bantuan /daftar /tanya /pasal /sumber /lewati /batal;
+admins: /pengguna /peran /nonaktifkan /izinkan_grup /cabut_grup"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--sandbox", action="store_true", help="run the local sandbox even if a token is set")
+    mode.add_argument("--webhook", action="store_true", help="receive updates by webhook (needs WEBHOOK_URL)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    sandbox = args.sandbox or not settings.telegram_bot_token
+    # In the sandbox the terminal is the chat window: only warnings go to the log unless asked for.
+    setup_logging(logging.DEBUG if args.verbose else logging.WARNING if sandbox else logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    if sandbox:
+        if args.webhook:
+            print("--webhook needs TELEGRAM_BOT_TOKEN; without a token only the sandbox can run.", file=sys.stderr)
+            return 2
+        try:
+            asyncio.run(run_sandbox(settings))
+        except KeyboardInterrupt:
+            print("\nSampai jumpa.")
+        return 0
+    if (args.webhook or settings.webhook_url) and not settings.webhook_url:
+        print("--webhook needs WEBHOOK_URL (the public HTTPS URL Telegram will post to).", file=sys.stderr)
+        return 2
+    run_telegram(settings, webhook=bool(settings.webhook_url))
+    return 0
+
+
+def _services(settings: Settings) -> tuple[KnowledgeStore, Assistant, UserStore]:
+    """The three objects build_application needs (imported late: `--help` should not load the models)."""
+    from knowledge.answer import Assistant
+    from knowledge.store import KnowledgeStore
+    from knowledge.users import UserStore
+
+    store = KnowledgeStore(settings)
+    # bm25s sets its own logger to DEBUG when imported (after setup_logging ran): quiet it again.
+    logging.getLogger("bm25s").setLevel(max(logging.getLogger().level, logging.WARNING))
+    users = UserStore(
+        store.sessions, invite_codes=settings.invite_codes, rate_limit_per_minute=settings.rate_limit_per_minute
+    )
+    return store, Assistant(store, settings), users
+
+
+def run_telegram(settings: Settings, *, webhook: bool) -> None:
+    from bot.app import build_application
+
+    store, assistant, users = _services(settings)
+    if not store.documents():
+        log.warning("The knowledge base is empty: add documents with `python -m ingest FOLDER`.")
+    application = build_application(settings, assistant, users)
+    if not webhook:
+        log.info("Starting long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    assert settings.webhook_url is not None
+    secret = settings.webhook_secret
+    if not secret:
+        secret = secrets.token_urlsafe(32)
+        log.warning("WEBHOOK_SECRET is not set: using a random secret token for this run")
+    path = urlsplit(settings.webhook_url).path.strip("/")
+    log.info("Starting the webhook server on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=path,
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+async def run_sandbox(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    from bot.app import build_application
+    from bot.runtime import polling
+    from bot.sandbox import BotApiServer
+    from bot.sandbox.terminal import SANDBOX_USER_ID, Terminal, banner
+
+    # The terminal user becomes an admin the way real admins do: through ADMIN_IDS.
+    settings = settings.model_copy(
+        update={"telegram_bot_token": None, "admin_ids": [*settings.admin_ids, SANDBOX_USER_ID]}
+    )
+    store, assistant, users = await asyncio.to_thread(_services, settings)
+    if not await asyncio.to_thread(store.documents):
+        await asyncio.to_thread(_ingest_sample, store, out)
+
+    interactive = stdin.isatty() and out.isatty()
+    async with BotApiServer(SANDBOX_TOKEN, bot_username="sinergi_bot") as server:
+        user = server.add_user("Pengguna Sandbox", username="pengguna_sandbox", user_id=SANDBOX_USER_ID)
+        application = build_application(
+            settings, assistant, users, base_url=server.base_url, base_file_url=server.base_file_url,
+            token=SANDBOX_TOKEN,
+        )
+        users.seen(user.id, user.first_name, user.username)
+        async with polling(application, poll_timeout=1):
+            out.write(banner(server, user) + "\n")
+            out.flush()
+            await Terminal(server, application, user, out=out, interactive=interactive, ansi=interactive).run(stdin)
+
+
+def _ingest_sample(store: KnowledgeStore, out: TextIO) -> None:
+    from ingest.pipeline import Pipeline
+
+    if not SAMPLE_DIR.is_dir():
+        out.write("Basis pengetahuan kosong dan folder sample/ tidak ditemukan; tambahkan dokumen dengan "
+                  "`python -m ingest FOLDER`.\n")
+        return
+    out.write(f"Basis pengetahuan masih kosong: memasukkan dokumen contoh dari {SAMPLE_DIR} …\n")
+    out.flush()
+    started = time.perf_counter()
+    report = Pipeline(store).run([SAMPLE_DIR])
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    out.write(f"Selesai: {report.documents} dokumen, {report.passages} bagian ({seconds} detik).\n\n")
+    for failed in report.failed:
+        out.write(f"Tidak dapat dimasukkan: {failed.path} ({failed.pesan or failed.error})\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The Telegram Application: one function builds it for Telegram, a self-hosted Bot API server, the
+sandbox and the tests alike."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import keyboards
+from bot.handlers import admin, ask, feedback, groups, info, media, passages, registration
+from bot.handlers.errors import on_error, track_handlers
+from bot.persistence import SqlPersistence
+from bot.processor import PerChatUpdateProcessor
+from bot.services import Services, install, services
+from knowledge.answer import Assistant
+from knowledge.config import Settings
+from knowledge.users import UserStore
+
+log = logging.getLogger(__name__)
+
+GATE, CAPTURE, MAIN = -2, -1, 0  # handler groups: lower runs first
+MEMBER_COMMANDS = [
+    BotCommand("tanya", "Ajukan pertanyaan"),
+    BotCommand("pasal", "Tampilkan bunyi pasal, misalnya /pasal 7 ayat 5"),
+    BotCommand("sumber", "Daftar dokumen yang tersedia"),
+    BotCommand("daftar", "Mendaftar sebagai pengguna"),
+    BotCommand("bantuan", "Petunjuk penggunaan"),
+]
+GROUP_COMMANDS = [c for c in MEMBER_COMMANDS if c.command != "daftar"]
+
+
+def build_application(
+    settings: Settings,
+    assistant: Assistant,
+    users: UserStore,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    token: str | None = None,
+) -> Application:
+    """Everything registered; nothing started. `base_url`/`base_file_url` default to TELEGRAM_BASE_URL/..."""
+    token = token or settings.telegram_bot_token
+    if not token:
+        raise ValueError("A bot token is required (TELEGRAM_BOT_TOKEN, or the sandbox's token)")
+    users.bootstrap_admins(settings.admin_ids)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .persistence(SqlPersistence(users))
+        .post_init(_post_init)
+    )
+    base_url = base_url or settings.telegram_base_url
+    base_file_url = base_file_url or settings.telegram_base_file_url
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    application = builder.build()
+    install(application, Services(settings, assistant, users))
+    _register(application)
+    track_handlers(application)
+    application.add_error_handler(on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_daily(_housekeeping, time=time(3, 0), name="housekeeping")
+    return application
+
+
+def _register(app: Application) -> None:
+    private, group = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND
+
+    app.add_handler(TypeHandler(Update, groups.group_gate), GATE)
+    app.add_handler(MessageHandler(filters.TEXT, feedback.capture_comment), CAPTURE)
+
+    app.add_handler(registration.conversation())
+    app.add_handler(CommandHandler("daftar", registration.in_group, group))
+    app.add_handler(CommandHandler("start", info.on_start))
+    app.add_handler(CommandHandler(["bantuan", "help"], info.on_help))
+    app.add_handler(CommandHandler("sumber", info.on_sources))
+    app.add_handler(CommandHandler("tanya", ask.on_tanya))
+    app.add_handler(CommandHandler("pasal", ask.on_pasal))
+    app.add_handler(CommandHandler("lewati", feedback.on_skip))
+    app.add_handler(CommandHandler("batal", info.on_cancel))
+    app.add_handler(CommandHandler("pengguna", admin.on_users))
+    app.add_handler(CommandHandler("peran", admin.on_role))
+    app.add_handler(CommandHandler("nonaktifkan", admin.on_deactivate))
+    app.add_handler(CommandHandler("izinkan_grup", admin.on_allow_group))
+    app.add_handler(CommandHandler("cabut_grup", admin.on_disallow_group))
+
+    app.add_handler(CallbackQueryHandler(registration.on_decision, pattern=keyboards.REGISTRATION_PATTERN))
+    app.add_handler(CallbackQueryHandler(passages.on_source, pattern=keyboards.SOURCE_PATTERN))
+    app.add_handler(CallbackQueryHandler(passages.on_related, pattern=keyboards.RELATED_PATTERN))
+    app.add_handler(CallbackQueryHandler(feedback.on_feedback, pattern=keyboards.FEEDBACK_PATTERN))
+
+    app.add_handler(MessageHandler(private & text, ask.on_private_text))
+    app.add_handler(MessageHandler(group & text, ask.on_group_text))
+    app.add_handler(MessageHandler(private & media.UNSUPPORTED, media.on_unsupported))
+    app.add_handler(MessageHandler(private & filters.COMMAND, media.on_unknown_command))
+    # my_chat_member updates (the bot added to a group) only need the gate above.
+    app.add_handler(ChatMemberHandler(_ignore, ChatMemberHandler.MY_CHAT_MEMBER))
+
+
+async def _post_init(application: Application) -> None:
+    """Command menus for Telegram clients (private chats and groups differ: /daftar is private only)."""
+    bot = application.bot
+    await bot.set_my_commands(MEMBER_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    log.info("Sinergi bot @%s is ready", bot.username)
+
+
+async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    removed = services(context).users.purge()
+    log.info("housekeeping removed %d expired rows", removed)
+
+
+async def _ignore(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    pass
+

@@ -1,0 +1,98 @@
+"""/start, /bantuan and /sumber."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.render import esc, pack
+from bot.roles import current_user, in_group, members_only
+from bot.services import services
+from knowledge.model import DICABUT
+from knowledge.users import PENDING, User
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+
+def help_text(user: User | None, *, welcome: bool, allowed_group: bool = False) -> str:
+    """Commands by role; in an allowed group its members may ask even when not registered themselves."""
+    parts = [texts.WELCOME] if welcome else []
+    if allowed_group and not (user is not None and user.active):
+        parts.append(texts.HELP_MEMBER)
+    elif user is not None and user.active:
+        parts.append(texts.HELP_MEMBER)
+        if user.is_admin:
+            parts.append(texts.HELP_ADMIN)
+        role = texts.ROLE_NAMES.get(user.role, user.role)
+        unit = f" — {esc(user.unit)}" if user.unit else ""
+        parts.append(f"Anda terdaftar sebagai <b>{esc(role)}</b>{unit}.")
+    elif user is not None and user.status == PENDING:
+        parts.append(texts.PENDING_APPROVAL)
+    elif user is not None:
+        parts.append(texts.ACCESS_BY_STATUS.get(user.status, texts.NOT_REGISTERED))
+    else:
+        parts.append(texts.HOW_TO_REGISTER)
+    return "\n\n".join(parts)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    user = current_user(update, services(context).users)
+    await update.effective_message.reply_text(help_text(user, welcome=True, allowed_group=in_group(update)))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    user = current_user(update, services(context).users)
+    group = in_group(update)  # the gate has let only allowed groups through
+    welcome = not group and (user is None or not user.active)
+    await update.effective_message.reply_text(help_text(user, welcome=welcome, allowed_group=group))
+
+
+@members_only
+async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    svc = services(context)
+    documents = await asyncio.to_thread(svc.assistant.store.documents)
+    if not documents:
+        await update.effective_message.reply_text(texts.NO_DOCUMENTS)
+        return
+    zone = _zone(svc.settings.timezone)
+    blocks = [f"<b>Dokumen dalam basis pengetahuan ({len(documents)})</b>"]
+    for number, row in enumerate(documents, start=1):
+        title = f" — {esc(row.title)}" if row.title and row.title != row.doc else ""
+        if row.status == DICABUT:
+            status = "<b>dicabut</b>" + (f" oleh {esc(row.revoked_by)}" if row.revoked_by else "")
+        else:
+            status = esc(row.status)
+        details = f"{status} · {row.passage_count} bagian · dimasukkan {format_time(row.ingested_at, zone)}"
+        blocks.append(f"{number}. <b>{esc(row.doc)}</b>{title}\n{details}")
+    for message in pack(blocks):
+        await update.effective_message.reply_text(message)
+
+
+def format_time(moment: datetime, zone: ZoneInfo) -> str:
+    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {local.tzname()}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Jakarta")
+
+
+async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/batal outside a registration: nothing is running."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.NOTHING_TO_CANCEL)

@@ -1,0 +1,28 @@
+"""The objects every handler needs, kept in application.bot_data (bot_data is not persisted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application, CallbackContext
+
+from knowledge.answer import Assistant
+from knowledge.config import Settings
+from knowledge.users import UserStore
+
+_KEY = "sinergi"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    assistant: Assistant
+    users: UserStore
+
+
+def install(application: Application, services: Services) -> None:
+    application.bot_data[_KEY] = services
+
+
+def services(context: CallbackContext) -> Services:
+    return context.application.bot_data[_KEY]
