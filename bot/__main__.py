@@ -103,8 +103,6 @@ def _services(settings: Settings) -> tuple[KnowledgeStore, Assistant, UserStore]
     from knowledge.users import UserStore
 
     store = KnowledgeStore(settings)
-    # bm25s sets its own logger to DEBUG when imported (after setup_logging ran): quiet it again.
-    logging.getLogger("bm25s").setLevel(max(logging.getLogger().level, logging.WARNING))
     users = UserStore(
         store.sessions, invite_codes=settings.invite_codes, rate_limit_per_minute=settings.rate_limit_per_minute
     )

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from answer_corpus import build
 
 from knowledge.answer import Assistant
 from knowledge.store import KnowledgeStore
-from answer_corpus import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,7 +118,9 @@ def test_json_answers_have_the_documented_shape(settings):
     assert {"id", "question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms"} <= set(data)
     assert len(data["retrieved"]) == 10
     cit = data["citations"][0]
-    assert set(cit) == {"doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status"}
+    assert set(cit) == {
+        "doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status"
+    }
     assert (cit["doc"], cit["pasal"], cit["ayat"], cit["part"]) == ("CONTOH 5/2023", "2", "3", "batang_tubuh")
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
 
