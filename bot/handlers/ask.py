@@ -14,12 +14,12 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.keyboards import answer_keyboard
-from bot.lookup import citation_dict, related_articles
 from bot.render import Source, answer_messages
 from bot.roles import members_only
 from bot.services import Services, services
 from knowledge.answer import Answer
 from knowledge.model import DICABUT
+from knowledge.passages import citation_dict, related_articles
 from knowledge.users import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)

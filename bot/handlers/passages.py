@@ -9,11 +9,11 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.keyboards import parts
-from bot.lookup import FullPassage, full_passage, related_articles, resolve
 from bot.render import esc, pack, passage_messages, section_blocks
 from bot.roles import members_only
 from bot.services import Services, services
 from knowledge.corpus import Record
+from knowledge.passages import FullPassage, full_passage, related_articles, resolve
 from knowledge.users import StoredAnswer
 
 
