@@ -8,21 +8,25 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge.bm25 import tokenize
 from knowledge.citations import verify_answer
 from knowledge.config import Settings
 from knowledge.conversation import Conversations
-from knowledge.corpus import Record
+from knowledge.corpus import Record, normalize_term
 from knowledge.llm import NOT_FOUND, LLMClient
 from knowledge.model import DICABUT, is_placeholder
-from knowledge.retrieval import Hit, Retrieval, Retriever
+from knowledge.retrieval import Hit, Retrieval, Retriever, defined_term
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
 
 TOP_K = 10
-# Calibrated on the development question set (see benchmarks/README.md): below both, nothing answers.
+# Calibrated on the development question set (benchmarks/README.md). Coverage is the rarity-weighted share
+# of the question's words that the best passage contains; below MIN_COVERAGE nothing answers, and a
+# half-covered question also needs a passage close in meaning.
 MIN_COVERAGE = 0.45
-MIN_DENSE = 0.80
+WEAK_COVERAGE = 0.6
+MIN_DENSE_WHEN_WEAK = 0.85
 MAX_QUOTE_CHARS = 1500
 
 REFUSAL = (
@@ -135,7 +139,9 @@ class Assistant:
     def _relevant(self, retrieval: Retrieval) -> bool:
         if any(h.exact for h in retrieval.hits):
             return True
-        return retrieval.coverage >= MIN_COVERAGE or retrieval.dense_top >= MIN_DENSE
+        if retrieval.coverage < MIN_COVERAGE:
+            return False
+        return retrieval.coverage >= WEAK_COVERAGE or retrieval.dense_top >= MIN_DENSE_WHEN_WEAK
 
     def _missing_article_text(self, retrieval: Retrieval) -> str:
         lines = []
@@ -173,10 +179,15 @@ class Assistant:
         chosen = [hits[0].record]
         for hit in hits[1:4]:
             close = hit.score >= 0.8 * hits[0].score
-            if close and len(chosen) < 2 and _different_article(hit.record, chosen):
+            # A revoked text next to the rule in force adds confusion, not information.
+            superseded = hit.record.status == DICABUT and chosen[0].status != DICABUT
+            if close and not superseded and len(chosen) < 2 and _different_article(hit.record, chosen):
                 chosen.append(hit.record)
         lead = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
-        quotes = [f"[{n}] {r.label}:\n\u201c{_clip(r.text)}\u201d" for n, r in enumerate(chosen, start=1)]
+        quotes = [
+            f"[{n}] {r.label}:\n\u201c{excerpt(r.text, retrieval.question)}\u201d"
+            for n, r in enumerate(chosen, start=1)
+        ]
         answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", chosen, hits)
         answer.notices = _notices(chosen)
         return answer
@@ -218,6 +229,48 @@ def _is_lookup(question: str) -> bool:
 
 def _different_article(record: Record, chosen: list[Record]) -> bool:
     return all((record.doc, record.pasal, record.part) != (c.doc, c.pasal, c.part) for c in chosen)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}\.|[a-z]\.|\(\d{1,3}\))\s")
+
+
+def excerpt(text: str, question: str, limit: int = 700) -> str:
+    """A long list-shaped passage cut down to its opening line and the items the question is about.
+
+    Items are quoted whole and in order, with "…" where items were left out, so the words stay the law's.
+    """
+    if len(text) <= limit:
+        return text
+    lines = text.splitlines()
+    items = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
+    if len(items) < 3:
+        return _clip(text)
+    terms = set(tokenize(question))
+    term = defined_term(question)
+
+    def relevance(i: int) -> float:
+        line = lines[i]
+        if term and re.match(rf"\s*\S+\s+{re.escape(term)}\b", normalize_term(line)):
+            return 100.0
+        words = set(tokenize(line))
+        return len(words & terms) / (len(terms) or 1)
+
+    ranked = sorted(items, key=relevance, reverse=True)
+    keep = {i for i in ranked[:2] if relevance(i) > 0}
+    if not keep:
+        return _clip(text)
+    if any(relevance(i) >= 100 for i in keep):
+        keep = {i for i in keep if relevance(i) >= 100}
+    out: list[str] = [lines[0]] if items[0] > 0 else []
+    previous = 0 if items[0] > 0 else -1
+    for i in sorted(keep):
+        if i > previous + 1:
+            out.append("…")
+        out.append(lines[i])
+        previous = i
+    if previous < len(lines) - 1:
+        out.append("…")
+    return _clip("\n".join(out))
 
 
 def _clip(text: str) -> str:

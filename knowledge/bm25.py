@@ -33,7 +33,8 @@ STOPWORDS = frozenset(
     mereka meski misalnya mungkin nah namun nya oleh pada para pun saat saja sambil sang sangat saya
     se sebab sebagai sebelum sedang sedangkan sehingga sejak selain seperti sesuatu setelah siapa
     siapakah suatu sudah supaya tapi tentang tersebut tetapi untuk wah yaitu yakni yang
-    dimaksud sebagaimana tahu bunyi apa-apa saja tolong mohon jelaskan sebutkan
+    dimaksud sebagaimana tahu bunyi apa-apa saja tolong mohon jelaskan sebutkan pengertian definisi arti
+    artinya maksudnya soal mengenai terkait kalo gimana sih dong ya nih deh kok
     """.split()
 )
 

@@ -66,6 +66,7 @@ class DocRef:
     text: str  # as written in the question
     docs: list[str]  # matching documents in the corpus (empty: named but not in the knowledge base)
     canonical: str | None = None  # "PP 19/2022" when the question gave number and year
+    span: tuple[int, int] | None = None  # where the question names it (None: inferred from other words)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class ArticleRef:
     pasal: str
     ayat: str | None
     text: str
+    span: tuple[int, int] = (0, 0)
 
 
 def find_doc_refs(question: str, corpus: Corpus) -> list[DocRef]:
@@ -89,7 +91,7 @@ def find_doc_refs(question: str, corpus: Corpus) -> list[DocRef]:
             docs = [d for d in corpus.docs if d.startswith(f"{jenis} {nomor}/")]
             if not docs:
                 continue  # "PP 19" alone that matches nothing is too weak to claim a missing document
-        refs.append(DocRef(match.group(0), docs, canonical))
+        refs.append(DocRef(match.group(0), docs, canonical, match.span()))
         covered.append(match.span())
     for match in _ALIAS_REF.finditer(question):
         if any(start <= match.start() < end for start, end in covered):
@@ -98,7 +100,7 @@ def find_doc_refs(question: str, corpus: Corpus) -> list[DocRef]:
         words = ALIASES[match.group("alias").lower()]
         docs = _by_title(corpus, jenis, words)
         if docs:
-            refs.append(DocRef(match.group(0), docs[:1]))
+            refs.append(DocRef(match.group(0), docs[:1], span=match.span()))
     refs.extend(_meeting_refs(question, corpus))
     return refs
 
@@ -141,7 +143,7 @@ def _meeting_refs(question: str, corpus: Corpus) -> list[DocRef]:
 
 def find_article_refs(question: str) -> list[ArticleRef]:
     return [
-        ArticleRef(m.group("pasal").upper(), m.group("ayat1") or m.group("ayat2"), m.group(0))
+        ArticleRef(m.group("pasal").upper(), m.group("ayat1") or m.group("ayat2"), m.group(0), m.span())
         for m in _ARTICLE.finditer(question)
     ]
 

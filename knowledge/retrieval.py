@@ -12,7 +12,8 @@ import numpy as np
 
 from knowledge.bm25 import tokenize
 from knowledge.corpus import Corpus, Record, normalize_term
-from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, is_placeholder
+from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, PENJELASAN_UMUM, is_placeholder
+from knowledge.query import expand, strip_spans
 from knowledge.references import (
     ArticleRef,
     DocRef,
@@ -28,6 +29,8 @@ CANDIDATES = 80
 DENSE_WEIGHT = 0.5
 # A revoked regulation still answers questions that name it; otherwise the rules in force come first.
 REVOKED_WEIGHT = 0.8
+# Officials cite articles: the general elucidation is background, seldom the answer itself.
+PART_WEIGHT = {PENJELASAN_UMUM: 0.8, PENJELASAN: 0.9}
 
 
 _DEFINITION_QUESTION = re.compile(
@@ -116,12 +119,15 @@ class Retriever:
             return result  # the question is about a document we do not have: nothing here answers it
 
         exact = self._exact_articles(corpus, question, article_refs, allowed, result)
-        fused = self._hybrid(corpus, question, allowed or None, result)
+        # References only route the search; the rest of the question is what passages must match.
+        spans = [r.span for r in doc_refs if r.span] + [r.span for r in article_refs]
+        content = expand(strip_spans(question, spans)) or question
+        fused = self._hybrid(corpus, content, allowed or None, result)
         fused = self._definitions_first(corpus, question, fused, allowed)
         seen = {h.record.id for h in exact}
         hits = exact + [h for h in fused if h.record.id not in seen]
         result.hits = hits[:k]
-        result.coverage = self._coverage(corpus, question, [h.record for h in hits[:3]])
+        result.coverage = self._coverage(corpus, content, [h.record for h in fused[:3]])
         return result
 
     # --- exact article look-up ---------------------------------------------------------------------
@@ -206,6 +212,7 @@ class Retriever:
             hit.score = DENSE_WEIGHT * max(dense_part, 0.0) + (1 - DENSE_WEIGHT) * lexical_part
             if not allowed and hit.record.status == DICABUT:
                 hit.score *= REVOKED_WEIGHT
+            hit.score *= PART_WEIGHT.get(hit.record.part, 1.0)
         hits = sorted(fused.values(), key=lambda h: h.score, reverse=True)
         return hits
 
@@ -235,17 +242,21 @@ class Retriever:
 
     @staticmethod
     def _coverage(corpus: Corpus, question: str, records: list[Record]) -> float:
-        """How much of what is specific in the question the best passages talk about (0..1).
+        """How much of what is specific in the question one of the best passages talks about (0..1).
 
-        Words weigh by rarity; a word the corpus has never seen weighs most, which is what makes
-        "honorarium narasumber" questions fail this test even when "rapat koordinasi" matches.
+        Words weigh by rarity, and a word the corpus has never seen weighs most; the best single passage
+        counts, so "honorarium" in one passage and "rapat koordinasi dekonsentrasi" in another do not add up
+        to an answer.
         """
         terms = set(tokenize(question))
         if not terms or not records:
             return 0.0
-        present = set()
-        for record in records:
-            present.update(tokenize(record.text))
         weights = {t: corpus.bm25.idf(t) for t in terms}
         total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+        if not total:
+            return 0.0
+        best = 0.0
+        for record in records:
+            present = set(tokenize(f"{record.bab or ''} {record.text}"))
+            best = max(best, sum(w for t, w in weights.items() if t in present) / total)
+        return best
