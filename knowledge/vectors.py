@@ -172,9 +172,7 @@ class VectorIndex:
         where: dict[str, Any] | None = None
         if docs:
             where = {"doc": {"$in": list(docs)}}
-        k = min(k, self.count())
-        if k <= 0:
-            return []
+        # Chroma returns fewer than k when fewer exist, so no count() round trip per question.
         result = self._collection.query(
             query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
         )
