@@ -28,8 +28,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards
-from bot.handlers import admin, ask, feedback, groups, info, media, passages, registration
+from bot import keyboards, sender
+from bot.handlers import admin, announce, ask, documents, feedback, groups, info, media, passages, registration
 from bot.handlers.errors import on_error, track_handlers
 from bot.persistence import SqlPersistence
 from bot.processor import PerChatUpdateProcessor
@@ -69,7 +69,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(AIORateLimiter(max_retries=2, overall_max_rate=sender.overall_rate(settings)))
         .concurrent_updates(PerChatUpdateProcessor())
         .persistence(SqlPersistence(users))
         .post_init(_post_init)
@@ -82,6 +82,7 @@ def build_application(
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
     install(application, Services(settings, assistant, users))
+    sender.install(application, settings, users)  # announcements: the queue's store and the sender job
     _register(application)
     track_handlers(application)
     application.add_error_handler(on_error)
@@ -98,6 +99,7 @@ def _register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.TEXT, feedback.capture_comment), CAPTURE)
 
     app.add_handler(registration.conversation())
+    app.add_handler(announce.conversation())  # before /batal below, which it must see while composing
     app.add_handler(CommandHandler("daftar", registration.in_group, group))
     app.add_handler(CommandHandler("start", info.on_start))
     app.add_handler(CommandHandler(["bantuan", "help"], info.on_help))
@@ -111,6 +113,10 @@ def _register(app: Application) -> None:
     app.add_handler(CommandHandler("nonaktifkan", admin.on_deactivate))
     app.add_handler(CommandHandler("izinkan_grup", admin.on_allow_group))
     app.add_handler(CommandHandler("cabut_grup", admin.on_disallow_group))
+    for handler in announce.handlers():
+        app.add_handler(handler)
+    # Blocks and unblocks in private chats; a group of its own, since MAIN's ChatMemberHandler takes them all.
+    app.add_handler(ChatMemberHandler(announce.on_private_status, ChatMemberHandler.MY_CHAT_MEMBER), 1)
 
     app.add_handler(CallbackQueryHandler(registration.on_decision, pattern=keyboards.REGISTRATION_PATTERN))
     app.add_handler(CallbackQueryHandler(passages.on_source, pattern=keyboards.SOURCE_PATTERN))
@@ -119,6 +125,8 @@ def _register(app: Application) -> None:
 
     app.add_handler(MessageHandler(private & text, ask.on_private_text))
     app.add_handler(MessageHandler(group & text, ask.on_group_text))
+    for handler in documents.handlers():  # admins' files: before media's catch-all below
+        app.add_handler(handler)
     app.add_handler(MessageHandler(private & media.UNSUPPORTED, media.on_unsupported))
     app.add_handler(MessageHandler(private & filters.COMMAND, media.on_unknown_command))
     # my_chat_member updates (the bot added to a group) only need the gate above.

@@ -188,3 +188,364 @@ CANNOT_DEACTIVATE_SELF = "Anda tidak dapat menonaktifkan akun Anda sendiri."
 BOOTSTRAP_ADMIN_FIXED = (
     "Pengguna ini ditetapkan sebagai admin melalui konfigurasi ADMIN_IDS dan tidak dapat diubah di sini."
 )
+
+# Announcements (issue 6)
+ANN_STAFF_ONLY = "Perintah ini hanya dapat digunakan oleh sekretariat atau admin Sinergi."
+ANN_ASK_CONTENT = (
+    "<b>Pengumuman baru</b>\nKirim isi pengumuman: tulis teksnya, atau kirim/teruskan dokumen atau foto "
+    "(dengan keterangan bila perlu).\nKirim /batal untuk membatalkan."
+)
+ANN_UNSUPPORTED_CONTENT = (
+    "Jenis pesan ini tidak dapat diumumkan. Kirim teks, dokumen, foto, video, atau audio; /batal untuk membatalkan."
+)
+ANN_TOO_LONG = "Pengumuman terlalu panjang ({length} karakter). Batasnya {limit} karakter; mohon diringkas."
+ANN_PREVIEW_NOTE = "Di atas adalah pratinjau pesan yang akan diterima."
+ANN_CHOOSE_AUDIENCE = "<b>Pilih penerima pengumuman.</b>"
+ANN_EVERYONE_BUTTON = "Semua pengguna ({count})"
+ANN_UNITS_BUTTON = "Per unit kerja"
+ANN_ROLE_BUTTON = "Per peran"
+ANN_GROUPS_BUTTON = "Grup yang diizinkan ({count})"
+ANN_CHOOSE_UNITS = "<b>Pilih unit kerja</b> (boleh lebih dari satu), lalu tekan <b>Lanjut</b>."
+ANN_CHOOSE_ROLE = "<b>Pilih peran penerima.</b>"
+ANN_NEXT_BUTTON = "Lanjut ➡️"
+ANN_BACK_BUTTON = "↩️ Kembali"
+ANN_NO_UNIT_CHOSEN = "Pilih paling sedikit satu unit kerja."
+ANN_NO_UNITS = "Belum ada pengguna aktif dengan unit kerja."
+ANN_NO_GROUPS = "Belum ada grup yang diizinkan. Admin dapat mengizinkan grup dengan /izinkan_grup di grup tersebut."
+ANN_NO_RECIPIENTS = "Tidak ada penerima untuk pilihan ini."
+ANN_AUDIENCE_EVERYONE = "semua pengguna aktif"
+ANN_AUDIENCE_ROLE = "peran {role}"
+ANN_AUDIENCE_GROUPS = "grup yang diizinkan"
+ANN_CONFIRM = (
+    "<b>Pratinjau pengumuman</b>\nPenerima: {audience}\nJumlah penerima: <b>{count}</b>{opted_out}\n"
+    "Waktu kirim: {when}\nSifat: {kind}\n\nPeriksa kembali, lalu tekan <b>Kirim</b>."
+)
+ANN_OPTED_OUT = "\n({count} pengguna tidak akan menerima karena berhenti berlangganan atau memblokir bot.)"
+ANN_NOW = "segera"
+ANN_KIND_MANDATORY = "<b>wajib</b> (tetap dikirim kepada yang berhenti berlangganan)"
+ANN_KIND_NORMAL = "biasa"
+ANN_SEND_BUTTON = "✅ Kirim"
+ANN_SCHEDULE_BUTTON = "🕒 Jadwalkan"
+ANN_SEND_NOW_BUTTON = "Kirim segera"
+ANN_MANDATORY_BUTTON = "⚠️ Jadikan wajib"
+ANN_NORMAL_BUTTON = "Jadikan biasa"
+ANN_CHANGE_AUDIENCE_BUTTON = "↩️ Ubah penerima"
+ANN_ABORT_BUTTON = "❌ Batal"
+ANN_ADMIN_ONLY_MANDATORY = "Hanya admin yang dapat menjadikan pengumuman wajib."
+ANN_ASK_TIME = (
+    "Tulis waktu pengiriman (WIB), misalnya <i>besok 08:00</i> atau <i>12 Maret 2024 09:00</i>.\n"
+    "Kirim /batal untuk membatalkan."
+)
+ANN_TIME_ERRORS = {
+    "unreadable": "Waktu tidak dikenali. Contoh: <i>besok 08:00</i> atau <i>12 Maret 2024 09:00</i>.",
+    "no_time": "Sertakan jamnya, misalnya <i>besok 08:00</i>.",
+    "past": "Waktu tersebut sudah lewat. Tulis waktu yang akan datang.",
+}
+ANN_USE_BUTTONS = "Gunakan tombol pada pesan pratinjau, atau kirim /batal untuk membatalkan."
+ANN_ABORTED = "Pengumuman dibatalkan; tidak ada yang dikirim."
+ANN_TIMEOUT = "Penyusunan pengumuman dihentikan karena tidak ada tanggapan. Kirim /umumkan untuk memulai lagi."
+ANN_STALE = "Draf pengumuman ini sudah tidak berlaku. Mulai lagi dengan /umumkan."
+
+# What recipients get
+ANN_HEADER = "📢 <b>Pengumuman</b>"
+ANN_HEADER_MANDATORY = "📢 <b>Pengumuman wajib</b>"
+ANN_FOOTER = "<i>Kirim /berhenti bila tidak ingin menerima pengumuman lagi.</i>"
+
+# Progress and reports
+ANN_SCHEDULED = "🕒 <b>Pengumuman #{id}</b> dijadwalkan pada {when}.\nPenerima: {audience}."
+ANN_PROGRESS = (
+    "📤 <b>Pengumuman #{id}</b> sedang dikirim.\nPenerima: {audience}\n"
+    "Diproses {done} dari {total}; terkirim {sent}.{problems}"
+)
+ANN_PROGRESS_PART = {"blocked": "{count} memblokir bot", "failed": "{count} gagal", "unknown": "{count} tidak pasti"}
+ANN_CANCEL_BUTTON = "⏹ Batalkan pengiriman"
+ANN_FINISHED = "✅ <b>Pengumuman #{id}</b> selesai: terkirim kepada {sent} dari {total} penerima. Laporan menyusul."
+ANN_CANCELLED_DONE = "⏹ <b>Pengumuman #{id}</b> dibatalkan: sempat terkirim kepada {sent} dari {total} penerima."
+ANN_REPORT_TITLE = "<b>Laporan pengumuman #{id}</b>"
+ANN_REPORT_AUDIENCE = "Penerima: {audience} ({total})"
+ANN_REPORT_STARTED = "Mulai dikirim: {when}"
+ANN_REPORT_SENT = "✅ Terkirim: {count}"
+ANN_REPORT_BLOCKED = "🚫 Memblokir bot atau tidak dapat dihubungi: {count}"
+ANN_REPORT_FAILED = "❌ Gagal: {count}"
+ANN_REPORT_UNKNOWN = (
+    "❔ Tidak pasti: {count} (pengiriman terputus saat layanan berhenti; pesan mungkin sudah diterima, "
+    "sehingga tidak dikirim ulang otomatis)"
+)
+ANN_REPORT_DROPPED = "⏹ Tidak dikirim karena dibatalkan: {count}"
+ANN_REPORT_OPEN = "📤 Masih dalam antrean: {count}"
+ANN_REPORT_SCHEDULED = "🕒 Dijadwalkan: {when}"
+ANN_REPORT_MORE = "dan {count} lainnya"
+ANN_REPORT_BLOCKED_NOTE = (
+    "Pengguna yang memblokir bot tidak menerima pengumuman biasa berikutnya sampai mereka membuka blokir "
+    "atau mengirim /langganan."
+)
+ANN_RESEND_BUTTON = "Kirim ulang ke {count} penerima tidak pasti"
+ANN_RESENT = "{count} penerima tidak pasti dimasukkan kembali ke antrean."
+ANN_NOTHING_TO_RESEND = "Tidak ada penerima tidak pasti pada pengumuman ini."
+ANN_REASONS = {
+    "bot was blocked by the user": "memblokir bot",
+    "can't initiate conversation": "belum pernah memulai percakapan dengan bot",
+    "user is deactivated": "akun Telegram sudah dihapus",
+    "bot was kicked": "bot dikeluarkan dari grup",
+    "not a member": "bot bukan anggota grup",
+    "chat not found": "chat tidak ditemukan",
+    "message to copy not found": "pesan asli sudah dihapus oleh pengirimnya",
+    "group moved to supergroup": "grup dipindahkan menjadi supergrup",
+    "too many requests": "dibatasi Telegram (terlalu banyak pesan)",
+    "interrupted": "pengiriman terputus",
+}
+ANN_CANCEL_DONE = "Pengiriman pengumuman #{id} dihentikan."
+ANN_CANCEL_TOO_LATE = "Pengumuman #{id} sudah selesai; tidak ada yang dibatalkan."
+ANN_SCHEDULE_CANCELLED = "⏹ <b>Pengumuman #{id}</b> yang dijadwalkan telah dibatalkan; tidak ada yang dikirim."
+
+# /pengumuman
+ANN_LIST_EMPTY = "Belum ada pengumuman. Buat pengumuman dengan /umumkan."
+ANN_LIST_TITLE = "<b>Pengumuman terakhir</b>"
+ANN_LIST_HINT = "Kirim /pengumuman NOMOR untuk melihat laporan lengkap."
+ANN_STATUS = {"scheduled": "dijadwalkan", "sending": "sedang dikirim", "done": "selesai", "cancelled": "dibatalkan"}
+ANN_LIST_COUNTS = "terkirim {sent} dari {total}"
+ANN_NOT_FOUND = "Pengumuman #{id} tidak ditemukan. Lihat daftar dengan /pengumuman."
+ANN_CANCEL_ITEM_BUTTON = "⏹ Batalkan #{id}"
+
+# /berhenti and /langganan
+ANN_STOPPED = (
+    "Anda tidak akan lagi menerima pengumuman biasa dari Sinergi. Pengumuman wajib tetap dikirim. "
+    "Kirim /langganan untuk menerima pengumuman kembali."
+)
+ANN_ALREADY_STOPPED = "Anda sudah berhenti menerima pengumuman biasa. Kirim /langganan untuk menerimanya kembali."
+ANN_SUBSCRIBED = "Anda kembali menerima pengumuman dari Sinergi. Kirim /berhenti bila tidak ingin menerimanya lagi."
+ANN_ALREADY_SUBSCRIBED = (
+    "Anda sudah menerima pengumuman dari Sinergi. Kirim /berhenti bila tidak ingin menerimanya lagi."
+)
+
+
+# --- Follow-ups (tindak lanjut, issue 5) -----------------------------------------------------------------
+TL_STATUS_NAMES = {
+    "baru": "baru",
+    "berjalan": "berjalan",
+    "selesai": "selesai",
+    "terlambat": "terlambat",
+    "dibatalkan": "dibatalkan",
+}
+TL_DONE_BUTTON = "✅ Selesai #{id}"
+TL_EXTEND_BUTTON = "📅 Minta perpanjangan #{id}"
+TL_ISSUE_BUTTON = "⚠️ Ada kendala #{id}"
+TL_APPROVE_BUTTON = "✅ Setujui"
+TL_REJECT_BUTTON = "❌ Tolak"
+
+TL_REMINDER_HEADER = "<b>Pengingat tindak lanjut</b>\nYth. {name}, berikut tindak lanjut yang perlu Anda selesaikan:"
+TL_REMINDER_FOOTER = (
+    "Gunakan tombol di bawah untuk melaporkan penyelesaian, meminta perpanjangan tenggat, "
+    "atau menyampaikan kendala. Daftar lengkap: /tindaklanjut"
+)
+TL_DIGEST_HEADER = "<b>Ringkasan mingguan tindak lanjut</b> ({date})"
+TL_DIGEST_OVERDUE = "<b>Terlambat ({count})</b>"
+TL_DIGEST_UNASSIGNED = "<b>Unit belum ada penggunanya terdaftar / belum ditentukan ({count})</b>"
+TL_DIGEST_UNDATED = "<b>Tanpa tenggat yang terbaca ({count})</b>"
+TL_DIGEST_FOOTER = (
+    "Ubah tindak lanjut dengan /tindaklanjut ubah ID ..., atau balas pesan ini dengan #ID dan perubahannya."
+)
+
+TL_DUE_TODAY = "hari ini"
+TL_DUE_TOMORROW = "besok"
+TL_DUE_IN = "{days} hari lagi"
+TL_DUE_LATE = "terlambat {days} hari"
+TL_NO_DUE = "belum ditentukan"
+TL_NO_UNIT = "belum ditentukan"
+TL_UNIT_LINE = "Unit: {units}"
+TL_OFFICIALS_LINE = "Pejabat: {names}"
+TL_DUE_LINE = "Tenggat: {due}"
+TL_DUE_WORDS = " (tertulis: “{words}”)"
+TL_SOURCE_LINE = "Sumber: {label}"
+TL_MANUAL_SOURCE = "dicatat oleh sekretariat"
+TL_MISSING_UNITS = "Belum ada pengguna terdaftar untuk: {units}"
+
+TL_LIST_OWN = "<b>Tindak lanjut Anda yang belum selesai ({count})</b>"
+TL_LIST_ALL = "<b>Tindak lanjut ({count})</b>"
+TL_LIST_FILTERED = "<b>Tindak lanjut — {filters} ({count})</b>"
+TL_LIST_NONE_OWN = (
+    "Tidak ada tindak lanjut terbuka untuk unit Anda ({unit}). Jika unit Anda tercatat berbeda, "
+    "hubungi sekretariat."
+)
+TL_LIST_NONE = "Tidak ada tindak lanjut yang cocok."
+TL_LIST_MORE = "… dan {count} lainnya. Persempit dengan /tindaklanjut unit NAMA, status STATUS, atau rapat KATA."
+TL_ATTENTION = "<b>Perlu perhatian sekretariat</b>"
+TL_USAGE_MEMBER = (
+    "<b>Tindak lanjut</b>\n"
+    "/tindaklanjut — tindak lanjut Anda yang belum selesai\n"
+    "/tindaklanjut lihat ID — rincian dan riwayat satu tindak lanjut\n"
+    "/tindaklanjut selesai ID CATATAN — melaporkan tindak lanjut selesai"
+)
+TL_USAGE_SECRETARIAT = (
+    "\n/tindaklanjut unit NAMA · status STATUS · rapat KATA — menyaring daftar (dapat digabung)\n"
+    "/tindaklanjut tambah — mencatat tindak lanjut baru (dipandu)\n"
+    "/tindaklanjut ubah ID tenggat|unit|teks|pejabat|status NILAI — mengubah tindak lanjut\n"
+    "/tindaklanjut batal ID CATATAN — membatalkan tindak lanjut\n"
+    "Perubahan juga dapat dikirim dengan membalas pesan Sinergi yang memuat #ID, misalnya "
+    "<i>tenggat 30 April 2024</i> atau <i>selesai sudah dikirim</i>."
+)
+TL_SECRETARIAT_ONLY = "Perintah ini hanya dapat digunakan oleh sekretariat atau admin Sinergi."
+TL_NOT_FOUND = "Tindak lanjut #{id} tidak ditemukan. Lihat daftar dengan /tindaklanjut."
+TL_NOT_YOURS = "Tindak lanjut #{id} bukan tanggung jawab unit Anda."
+TL_ALREADY_CLOSED = "Tindak lanjut #{id} sudah berstatus {status}."
+TL_BAD_STATUS = "Status “{status}” tidak dikenal. Pilih: baru, berjalan, selesai, terlambat, dibatalkan."
+TL_BAD_FIELD = "Bagian “{field}” tidak dikenal. Yang dapat diubah: tenggat, unit, teks, pejabat, status."
+TL_BAD_DATE = (
+    "Tanggal “{text}” belum dapat dibaca. Tulis misalnya <i>30 April 2024</i>, <i>akhir Mei 2024</i>, "
+    "atau <i>2 minggu lagi</i>."
+)
+TL_DATE_NOT_LATER = "Tanggal baru harus setelah {date}."
+TL_EMPTY_TEXT = "Uraian tindak lanjut tidak boleh kosong."
+TL_HISTORY = "<b>Riwayat</b>"
+TL_CHANGED = "Tindak lanjut #{id} diperbarui: {changes}."
+TL_UNCHANGED = "Tidak ada yang berubah pada tindak lanjut #{id}."
+TL_CANCELLED_ITEM = "Tindak lanjut #{id} dibatalkan."
+TL_CLOSED_BY_SECRETARIAT = "Tindak lanjut #{id} dicatat selesai."
+TL_REPLY_WHICH = (
+    "Pesan yang Anda balas memuat beberapa tindak lanjut. Awali balasan dengan nomornya, misalnya "
+    "<i>#{id} selesai</i>."
+)
+TL_REPLY_USAGE = (
+    "Balasan tidak dikenali. Tulis misalnya <i>selesai CATATAN</i>, <i>batal CATATAN</i>, "
+    "<i>tenggat 30 April 2024</i>, <i>unit Bappeda Provinsi Jawa Barat</i>, atau <i>status berjalan</i>."
+)
+
+# Buttons under a reminder
+TL_ASK_DONE_NOTE = (
+    "Tindak lanjut #{id}: tuliskan catatan singkat penyelesaiannya dalam satu baris, atau kirim dokumen "
+    "buktinya. Kirim /batal untuk membatalkan."
+)
+TL_ASK_NEW_DATE = (
+    "Tindak lanjut #{id} (tenggat {due}): sampai kapan Anda memerlukan perpanjangan? Tulis tanggalnya, misalnya "
+    "<i>30 April 2024</i> atau <i>2 minggu lagi</i>, boleh disertai alasannya. Kirim /batal untuk membatalkan."
+)
+TL_ASK_ISSUE = (
+    "Tindak lanjut #{id}: ceritakan kendala yang Anda hadapi. Pesan Anda akan diteruskan kepada sekretariat. "
+    "Kirim /batal untuk membatalkan."
+)
+TL_DONE_THANKS = "Terima kasih. Tindak lanjut #{id} dicatat <b>selesai</b> dan sekretariat sudah diberi tahu."
+TL_DONE_FOR_SECRETARIAT = (
+    "✅ <b>Tindak lanjut #{id} dilaporkan selesai</b> oleh {name} ({unit}).\n{text}\nCatatan: {note}"
+)
+TL_EVIDENCE_CAPTION = "Bukti penyelesaian tindak lanjut #{id} dari {name}."
+TL_EXTENSION_SENT = (
+    "Permintaan perpanjangan tindak lanjut #{id} sampai <b>{date}</b> sudah diteruskan kepada sekretariat. "
+    "Anda akan diberi tahu keputusannya."
+)
+TL_EXTENSION_FOR_SECRETARIAT = (
+    "📅 <b>Permintaan perpanjangan tindak lanjut #{id}</b>\n{text}\nDari: {name} ({unit})\n"
+    "Tenggat saat ini: {current}\nDiminta sampai: <b>{proposed}</b>\nAlasan/pesan: {note}"
+)
+TL_EXTENSION_DECIDED_NOTE = "\n\n{mark} {verdict} oleh {name}."
+TL_EXTENSION_ALREADY = "Permintaan ini sudah diputuskan sebelumnya ({status})."
+TL_EXTENSION_APPROVED_USER = (
+    "Permintaan perpanjangan tindak lanjut #{id} <b>disetujui</b>. Tenggat baru: <b>{date}</b>."
+)
+TL_EXTENSION_REJECTED_USER = (
+    "Mohon maaf, permintaan perpanjangan tindak lanjut #{id} tidak disetujui sekretariat. Tenggat tetap {date}. "
+    "Silakan hubungi sekretariat bila perlu."
+)
+TL_ISSUE_SENT = "Terima kasih. Kendala pada tindak lanjut #{id} sudah diteruskan kepada sekretariat."
+TL_ISSUE_FOR_SECRETARIAT = (
+    "⚠️ <b>Kendala pada tindak lanjut #{id}</b>\n{text}\nDari: {name} ({unit})\nKendala: {note}"
+)
+TL_NO_SECRETARIAT = "Catatan: belum ada sekretariat atau admin yang dapat menerima pemberitahuan ini."
+TL_INPUT_CANCELLED = "Baik, dibatalkan."
+TL_INPUT_TEXT_ONLY = "Mohon kirim teks (atau dokumen bukti untuk penyelesaian). Kirim /batal untuk membatalkan."
+
+# Guided add
+TL_ADD_ASK_TEXT = (
+    "Mencatat tindak lanjut baru. Tuliskan <b>uraian</b> tindak lanjutnya.\n(Kirim /batal untuk membatalkan.)"
+)
+TL_ADD_ASK_UNITS = (
+    "Unit <b>penanggung jawab</b>? Pisahkan dengan koma bila lebih dari satu, misalnya "
+    "<i>Bappeda Prov. Jabar, Biro Pemerintahan Setda Prov. Jabar</i>. Kirim <b>-</b> bila belum ditentukan."
+)
+TL_ADD_ASK_DUE = (
+    "<b>Tenggat</b>? Tulis misalnya <i>30 April 2024</i>, <i>akhir Triwulan II 2024</i>, atau <i>2 minggu lagi</i>. "
+    "Kirim <b>-</b> bila belum ada tenggat."
+)
+TL_ADD_ASK_OFFICIALS = (
+    "Nama <b>pejabat</b> yang ditunjuk (opsional, pisahkan dengan koma)? Kirim /lewati bila tidak ada."
+)
+TL_ADD_SAVED = "Tindak lanjut <b>#{id}</b> dicatat.\n\n{item}"
+
+# Documents: upload, list, remove, reindex (issue 7; the upload report itself is rendered by ingest/uploads.py)
+HELP_ADMIN += (  # extended here so the document commands stay next to their texts
+    "\n/ingest — memasukkan dokumen (kirim PDF, DOCX, MD, atau TXT dengan keterangan /ingest)\n"
+    "/dokumen — daftar dokumen dengan status, versi, dan jumlah bagian\n"
+    "/hapus NAMA — menghapus dokumen, misalnya /hapus PP 7/2008\n"
+    "/reindex — membangun ulang indeks pencarian"
+)
+DOC_SEND_FILE = (
+    "Silakan kirim berkas PDF, DOCX, MD, atau TXT dalam {minutes} menit ke depan. Berkas akan diperiksa, "
+    "lalu dimasukkan ke basis pengetahuan."
+)
+DOC_OFFER = (
+    "Berkas <b>{name}</b> belum dimasukkan ke basis pengetahuan. Tekan tombol di bawah untuk memasukkannya, "
+    "atau kirim berkas dengan keterangan /ingest."
+)
+DOC_OFFER_BUTTON = "📥 Masukkan ke basis pengetahuan"
+DOC_OFFER_EXPIRED = "Tawaran ini sudah kedaluwarsa. Kirim ulang berkasnya dengan keterangan /ingest."
+DOC_OFFER_TAKEN = "Berkas <b>{name}</b> sedang diproses."
+DOC_PROGRESS = "⏳ Memproses <b>{name}</b>"
+DOC_PROGRESS_DONE = "✅ Selesai memproses <b>{name}</b>"
+DOC_PROGRESS_FAILED = "❌ <b>{name}</b> tidak dimasukkan"
+DOC_WAITING = "menunggu proses dokumen lain selesai…"
+DOC_DOWNLOADING = "mengunduh…"
+DOC_DOWNLOAD_FAILED = "Berkas <b>{name}</b> tidak dapat diunduh dari Telegram. Silakan kirim ulang beberapa saat lagi."
+DOC_INTERNAL_ERROR = (
+    "❌ Berkas <b>{name}</b> gagal diproses karena kesalahan internal. Basis pengetahuan tidak berubah; "
+    "versi yang ada tetap dipakai untuk menjawab."
+)
+DOC_LIST_HEADER = "<b>Dokumen dalam basis pengetahuan ({count})</b>"
+DOC_LIST_UPLOADED = "unggahan"
+DOC_LIST_SERVER = "folder server"
+DOC_LIST_FOOTER = (
+    "Tambahkan atau perbarui dokumen dengan /ingest, hapus dengan /hapus NAMA (nama singkat atau nama berkas), "
+    "dan bangun ulang indeks dengan /reindex."
+)
+DOC_REMOVE_USAGE = (
+    "Gunakan: /hapus NAMA, misalnya /hapus PP 7/2008 atau /hapus pp-7-2008.pdf. Lihat daftar dokumen dengan /dokumen."
+)
+DOC_NOT_FOUND = "Dokumen “{name}” tidak ditemukan. Lihat daftar dokumen dengan /dokumen."
+DOC_AMBIGUOUS = (
+    "Ada beberapa dokumen yang cocok dengan “{name}”:\n{choices}\nTulis nama singkat atau nama berkas yang lebih tepat."
+)
+DOC_REMOVE_CONFIRM = (
+    "Hapus <b>{doc}</b>{title} dari basis pengetahuan?\n{details}\n"
+    "Bagian dan tindak lanjut dari dokumen ini ikut dihapus, begitu pula berkasnya di folder unggahan."
+)
+DOC_REMOVE_BUTTON = "🗑 Ya, hapus"
+DOC_CANCEL_BUTTON = "Batal"
+DOC_REMOVE_CANCELLED = "Penghapusan dibatalkan; dokumen tetap ada."
+DOC_REMOVE_GONE = "Dokumen ini sudah berubah atau sudah dihapus. Jalankan /hapus lagi bila perlu."
+DOC_REMOVING = "⏳ Menghapus <b>{doc}</b>…"
+DOC_REMOVE_FAILED = "❌ Penghapusan gagal karena kesalahan internal. Basis pengetahuan tidak berubah."
+DOC_REINDEX_EMPTY = "Basis pengetahuan belum berisi dokumen; tidak ada indeks yang perlu dibangun ulang."
+DOC_REINDEX_CONFIRM = (
+    "Bangun ulang seluruh indeks pencarian ({documents} dokumen, {passages} bagian)?\n"
+    "Selama proses, pertanyaan tetap dijawab dengan indeks yang ada; indeks baru dipakai setelah selesai."
+)
+DOC_REINDEX_BUTTON = "🔄 Ya, bangun ulang"
+DOC_REINDEX_CANCELLED = "Pembangunan ulang indeks dibatalkan."
+DOC_REINDEX_PROGRESS = "⏳ Membangun ulang indeks pencarian"
+DOC_REINDEX_PROGRESS_DONE = "✅ Indeks pencarian selesai dibangun ulang"
+DOC_REINDEX_PROGRESS_FAILED = "❌ Pembangunan ulang indeks gagal"
+DOC_REINDEX_DONE = (
+    "✅ Indeks pencarian selesai dibangun ulang: {passages} bagian dari {documents} dokumen ({vectors} vektor) "
+    "dalam {seconds} detik. Pertanyaan berikutnya memakai indeks baru."
+)
+DOC_REINDEX_FAILED = (
+    "❌ Pembangunan ulang indeks gagal karena kesalahan internal. Indeks yang ada tetap dipakai; tidak ada yang "
+    "berubah."
+)
+DOC_CHANGED_NOTICE = (
+    "ℹ️ <b>{doc}</b> baru saja diperbarui. Ketentuan yang Anda tanyakan dalam {days} hari terakhir berubah: "
+    "{articles}.\nPertanyaan Anda: “{question}”\n"
+    "Silakan ajukan kembali pertanyaan tersebut untuk mendapatkan jawaban berdasarkan versi terbaru."
+)
+DOC_NOTICES_SENT = (
+    "Pemberitahuan perubahan dikirim kepada {count} pengguna yang menanyakan ketentuan tersebut dalam {days} hari "
+    "terakhir."
+)

@@ -40,9 +40,36 @@ class Settings(BaseSettings):
     # The regulation a bare "Pasal 24" refers to when the question names none (if it is in the corpus).
     primary_document: str = "PP 19/2022"
 
+    # Announcements: the sender's own pacing (below Telegram's ~30 messages/s, leaving room for answers),
+    # the gap between two messages to one chat, requests in flight, and how often the progress is edited.
+    announce_rate_per_second: float = 25.0
+    announce_per_chat_interval: float = 1.0
+    announce_concurrency: int = 8
+    announce_progress_seconds: float = 5.0
+
+    # Follow-up reminders (issue 5; rules in knowledge/reminders.py), times in TIMEZONE: days before the due
+    # date, the daily sending window, weekends, the overdue repeat (0 = never), the digest's ISO weekday
+    # (1 = Senin) and how often the job looks for due reminders (0 = no job).
+    reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1, 0])
+    reminder_time: str = "08:00"
+    reminder_until: str = "17:00"
+    reminder_weekends: bool = False
+    overdue_every_days: int = 7
+    digest_weekday: int = Field(default=1, ge=1, le=7)
+    reminder_check_minutes: float = 15.0
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()}, reverse=True)
+        return value
+
     # Ingestion limits
     max_file_mb: float = 20.0
     max_pages: int = 1000
+    # Uploads through the bot: how often (seconds) the progress message is edited at most.
+    upload_progress_seconds: float = 3.0
 
     # Telegram
     telegram_bot_token: str | None = None

@@ -222,3 +222,118 @@ class ChatStateRow(Base):
     value: Mapped[Any] = mapped_column(JSON)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- announcements (issue 6) ------------------------------------------------------------------------------
+# Rules in knowledge/announcements.py. One delivery row per recipient chat is written before anything is sent;
+# the unique (announcement, chat) pair is what makes a second copy impossible to even queue.
+
+
+class AnnouncementRow(Base):
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by_name: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[str] = mapped_column(String(8))  # "text" (sendMessage) or "copy" (copyMessage of media)
+    text_html: Mapped[str | None] = mapped_column(Text)  # the full message recipients get, for "text"
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # for "copy": where the original is
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    caption_html: Mapped[str | None] = mapped_column(Text)  # for "copy": None keeps the original caption
+    summary: Mapped[str] = mapped_column(Text, default="")  # a short plain preview for listings
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"type": ..., "units"/"role": ...}
+    audience_label: Mapped[str] = mapped_column(Text, default="")
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # scheduled | sending | done | cancelled
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_by: Mapped[int | None] = mapped_column(BigInteger)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AnnouncementDeliveryRow(Base):
+    __tablename__ = "announcement_deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # None for a group
+    label: Mapped[str] = mapped_column(String(512), default="")  # name and unit, or group title
+    # pending | sending | sent | failed | blocked | unknown | cancelled
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AnnouncementOptOutRow(Base):
+    """Users who get no ordinary announcements: they sent /berhenti, or they blocked the bot."""
+
+    __tablename__ = "announcement_optouts"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    reason: Mapped[str] = mapped_column(String(16))  # "stopped" or "blocked"
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- follow-up reminders (issue 5) ------------------------------------------------------------------------
+# Rules in knowledge/reminders.py and knowledge/followups.py; the job is bot/reminders.py. A reminder row is
+# committed *before* its message is sent, and the unique (item, user, due date, slot) makes a second copy
+# impossible to even claim, across restarts and processes alike.
+
+
+class FollowUpReminderRow(Base):
+    __tablename__ = "followup_reminders"
+    __table_args__ = (UniqueConstraint("followup_id", "user_id", "due", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    due: Mapped[date] = mapped_column(Date)  # the due date the slot belongs to: an extension starts afresh
+    slot: Mapped[str] = mapped_column(String(16))  # "H-7", "H-1", "H", "H+7" ...
+    status: Mapped[str] = mapped_column(String(16), index=True)  # sending | sent | failed | unknown
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FollowUpDigestRow(Base):
+    """The secretariat's weekly digest, once per user and ISO week (same claim-before-send rule)."""
+
+    __tablename__ = "followup_digests"
+    __table_args__ = (UniqueConstraint("user_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(16))  # "2024-W16"
+    status: Mapped[str] = mapped_column(String(16))  # sending | sent | failed | unknown | empty
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FollowUpRequestRow(Base):
+    """An official's request for a later due date, waiting for the secretariat's decision."""
+
+    __tablename__ = "followup_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    user_name: Mapped[str] = mapped_column(String(255), default="")
+    proposed_due: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="menunggu")  # menunggu | disetujui | ditolak
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    messages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[chat_id, message_id]] of each copy
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,20 +1,44 @@
-"""Follow-up items (tindak lanjut): keeping them in step with their source documents, listing them."""
+"""Follow-up items (tindak lanjut): keeping them in step with their source documents, listing them, changes
+made in chat (always with who and when in the history), extension requests, and answering questions about them.
+
+Statuses: baru, berjalan, selesai, terlambat, dibatalkan. "terlambat" is also *derived*: an open item past its
+due date shows as terlambat (`effective_status`) without anyone writing it, so a late item can never look on
+time because nobody updated it. Plain Python over SQLAlchemy, no Telegram.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from knowledge.db import FollowUpHistoryRow, FollowUpRow
-from knowledge.model import FollowUp
+from knowledge.dates import format_indonesian_date
+from knowledge.db import DocumentRow, FollowUpHistoryRow, FollowUpRequestRow, FollowUpRow, utcnow
+from knowledge.model import FOLLOWUP_STATUSES, FollowUp
+from knowledge.reminders import effective_status
+from knowledge.units import display_unit, normalize_unit, same_unit
+
+if TYPE_CHECKING:
+    from knowledge.corpus import Corpus
 
 INGEST_ACTOR = "ingest"
+BARU, BERJALAN, SELESAI, TERLAMBAT, DIBATALKAN = FOLLOWUP_STATUSES
+CLOSED = (SELESAI, DIBATALKAN)
+OPEN = (BARU, BERJALAN, TERLAMBAT)
+# Extension requests.
+MENUNGGU, DISETUJUI, DITOLAK = "menunggu", "disetujui", "ditolak"
+EDITABLE = ("text", "units", "officials", "due", "due_text", "status")
+
+
+class FollowUpError(ValueError):
+    """A change the rules refuse (unknown item, bad status, empty text); the message is for logs."""
 
 
 def item_key(doc: str, text: str) -> str:
@@ -54,8 +78,7 @@ def sync_document_followups(
     """
     result = SyncResult()
     existing = {
-        row.key: row
-        for row in session.scalars(select(FollowUpRow).where(FollowUpRow.document_source == source))
+        row.key: row for row in session.scalars(select(FollowUpRow).where(FollowUpRow.document_source == source))
     }
     seen: set[str] = set()
     for item in items:
@@ -112,10 +135,10 @@ def _apply_document_fields(
         "due": item.due,
         "due_text": item.due_text,
     }
-    for field, value in updates.items():
-        if getattr(row, field) != value:
-            changes.append(f"{field}: {getattr(row, field)} -> {value}")
-            setattr(row, field, value)
+    for name, value in updates.items():
+        if getattr(row, name) != value:
+            changes.append(f"{name}: {getattr(row, name)} -> {value}")
+            setattr(row, name, value)
     # Citation details follow the new version silently: they are not news to anyone.
     row.passage_id = passage_id
     row.passage_label = item.passage_label
@@ -128,14 +151,17 @@ def _apply_document_fields(
     return changes
 
 
-def followup_dict(row: FollowUpRow) -> dict[str, Any]:
-    """The JSON shape of `python -m knowledge followups --json`."""
+# ---- reading -------------------------------------------------------------------------------------
+
+
+def followup_dict(row: FollowUpRow, today: date | None = None) -> dict[str, Any]:
+    """The JSON shape of `python -m knowledge followups --json`; with `today`, a late item says terlambat."""
     return {
         "id": row.id,
         "text": row.text,
         "units": list(row.units or []),
         "due": row.due.isoformat() if row.due else None,
-        "status": row.status,
+        "status": effective_status(row, today) if today else row.status,
         "source": {"doc": row.doc, "label": row.passage_label},
     }
 
@@ -149,14 +175,347 @@ def list_followups(
     sessions: sessionmaker[Session],
     statuses: list[str] | None = None,
     unit: str | None = None,
+    *,
+    today: date | None = None,
+    meeting: str | None = None,
+    ids: Iterable[int] | None = None,
 ) -> list[FollowUpRow]:
-    from knowledge.units import same_unit
-
+    """Items by due date (undated last). With `today`, `statuses` match the effective status (a late
+    "berjalan" item is found under terlambat); `meeting` keeps items whose meeting names every given word."""
     with sessions() as session:
         query = select(FollowUpRow).order_by(FollowUpRow.due.is_(None), FollowUpRow.due, FollowUpRow.id)
-        if statuses:
+        if statuses and today is None:
             query = query.where(FollowUpRow.status.in_(statuses))
+        if ids is not None:
+            query = query.where(FollowUpRow.id.in_(list(ids)))
         rows = list(session.scalars(query))
+        meetings = meeting_texts(session, rows) if meeting else {}
+    if statuses and today is not None:
+        rows = [r for r in rows if effective_status(r, today) in statuses]
     if unit:
         rows = [r for r in rows if any(same_unit(unit, u) for u in r.units or [])]
+    if meeting:
+        words = _words(meeting)
+        rows = [r for r in rows if words and words <= _words(meetings.get(r.id, ""))]
     return rows
+
+
+def get_followup(sessions: sessionmaker[Session], item_id: int) -> FollowUpRow | None:
+    """One item with its history loaded (usable after the session is closed)."""
+    with sessions() as session:
+        return session.scalar(
+            select(FollowUpRow).where(FollowUpRow.id == item_id).options(selectinload(FollowUpRow.history))
+        )
+
+
+def meeting_texts(session: Session, rows: Sequence[FollowUpRow]) -> dict[int, str]:
+    """Item id -> the words that name its meeting: document name and title, place and date."""
+    sources = {r.document_source for r in rows if r.document_source}
+    documents = (
+        {d.source: d for d in session.scalars(select(DocumentRow).where(DocumentRow.source.in_(sources)))}
+        if sources
+        else {}
+    )
+    texts: dict[int, str] = {}
+    for row in rows:
+        document = documents.get(row.document_source or "")
+        meeting = (document.info or {}).get("meeting") or {} if document else {}
+        parts = [
+            row.doc or "",
+            document.title if document else "",
+            meeting.get("title") or "",
+            meeting.get("place") or "",
+        ]
+        if row.meeting_date:
+            parts.append(format_indonesian_date(row.meeting_date))
+        texts[row.id] = " ".join(parts)
+    return texts
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+# ---- changes made in chat --------------------------------------------------------------------------
+
+
+def actor_ref(user_id: int, name: str = "") -> str:
+    """How the history names a person: "user:123 Budi Santoso" (id for certainty, name for reading)."""
+    return f"user:{user_id} {' '.join((name or '').split())}".strip()[:255]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "-"
+    if isinstance(value, date):
+        return value.isoformat()
+    return "-" if value in (None, "") else str(value)
+
+
+def add_followup(
+    sessions: sessionmaker[Session],
+    *,
+    text: str,
+    units: Sequence[str] = (),
+    due: date | None = None,
+    due_text: str | None = None,
+    officials: Sequence[str] = (),
+    actor: str,
+) -> FollowUpRow:
+    """An item the secretariat records in chat: it has no source document, so re-ingestion never touches it."""
+    text = " ".join(text.split())
+    if not text:
+        raise FollowUpError("a follow-up needs a text")
+    row = FollowUpRow(
+        key=item_key("manual", f"{text}|{uuid.uuid4().hex}"),
+        text=text,
+        units=[display_unit(u) for u in units if u.strip()],
+        officials=[" ".join(o.split()) for o in officials if o.strip()],
+        due=due,
+        due_text=due_text,
+        status=BARU,
+    )
+    _record(row, "dicatat oleh sekretariat", actor=actor)
+    with sessions.begin() as session:
+        session.add(row)
+        session.flush()
+        session.refresh(row, ["history"])
+    return row
+
+
+def update_followup(
+    sessions: sessionmaker[Session], item_id: int, actor: str, *, note: str | None = None, **changes: Any
+) -> tuple[FollowUpRow, list[str]]:
+    """Apply `changes` (fields in EDITABLE) and write one history entry naming each change; returns the item
+    and the changes made (none when every value was already so, and then no history entry either)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise FollowUpError(f"not editable: {sorted(unknown)}")
+    if "status" in changes and changes["status"] not in FOLLOWUP_STATUSES:
+        raise FollowUpError(f"unknown status {changes['status']!r}")
+    if "text" in changes and not " ".join(str(changes["text"]).split()):
+        raise FollowUpError("a follow-up needs a text")
+    with sessions.begin() as session:
+        row = session.get(FollowUpRow, item_id)
+        if row is None:
+            raise FollowUpError(f"unknown follow-up {item_id}")
+        made: list[str] = []
+        for name, value in changes.items():
+            if name == "due_text":
+                row.due_text = value  # the words travel with the date; not news of their own
+                continue
+            if getattr(row, name) != value:
+                made.append(f"{name}: {_describe(getattr(row, name))} -> {_describe(value)}")
+                setattr(row, name, value)
+        if made or note:
+            _record(row, "; ".join(made) or "catatan", actor=actor, note=note)
+        row.updated_at = utcnow()
+        session.flush()
+        session.refresh(row, ["history"])
+        return row, made
+
+
+def record_event(
+    sessions: sessionmaker[Session], item_id: int, actor: str, change: str, note: str | None = None
+) -> None:
+    """History without a field change, e.g. "kendala dilaporkan" with the official's words."""
+    with sessions.begin() as session:
+        row = session.get(FollowUpRow, item_id)
+        if row is None:
+            raise FollowUpError(f"unknown follow-up {item_id}")
+        _record(row, change, actor=actor, note=note)
+
+
+# ---- extension requests ----------------------------------------------------------------------------
+
+
+def request_extension(
+    sessions: sessionmaker[Session], item_id: int, user_id: int, user_name: str, proposed: date, note: str = ""
+) -> FollowUpRequestRow:
+    with sessions.begin() as session:
+        row = session.get(FollowUpRow, item_id)
+        if row is None:
+            raise FollowUpError(f"unknown follow-up {item_id}")
+        request = FollowUpRequestRow(
+            followup_id=item_id, user_id=user_id, user_name=user_name[:255], proposed_due=proposed, note=note
+        )
+        session.add(request)
+        _record(row, f"perpanjangan diminta sampai {proposed.isoformat()}", actor_ref(user_id, user_name), note)
+        session.flush()
+        return request
+
+
+def get_request(sessions: sessionmaker[Session], request_id: int) -> FollowUpRequestRow | None:
+    with sessions() as session:
+        return session.get(FollowUpRequestRow, request_id)
+
+
+def set_request_messages(sessions: sessionmaker[Session], request_id: int, messages: list[list[int]]) -> None:
+    with sessions.begin() as session:
+        request = session.get(FollowUpRequestRow, request_id)
+        if request is not None:
+            request.messages = messages
+
+
+@dataclass
+class Decision:
+    request: FollowUpRequestRow
+    item: FollowUpRow | None
+    changed: bool  # False when someone decided first
+
+
+def decide_extension(
+    sessions: sessionmaker[Session], request_id: int, approve: bool, by_id: int, by_name: str
+) -> Decision:
+    """Approval moves the due date (a late item is running again); either way the decision is recorded."""
+    with sessions.begin() as session:
+        request = session.get(FollowUpRequestRow, request_id)
+        if request is None:
+            raise FollowUpError(f"unknown request {request_id}")
+        item = session.get(FollowUpRow, request.followup_id)
+        if request.status != MENUNGGU or item is None:
+            return Decision(request, item, False)
+        request.status = DISETUJUI if approve else DITOLAK
+        request.decided_by, request.decided_at = by_id, utcnow()
+        actor = actor_ref(by_id, by_name)
+        asker = f"permintaan {request.user_name or request.user_id}"
+        if approve:
+            change = f"due: {_describe(item.due)} -> {request.proposed_due.isoformat()}"
+            item.due, item.due_text = request.proposed_due, format_indonesian_date(request.proposed_due)
+            if item.status == TERLAMBAT:
+                change += f"; status: {TERLAMBAT} -> {BERJALAN}"
+                item.status = BERJALAN
+            _record(item, change, actor, note=f"perpanjangan disetujui atas {asker}")
+        else:
+            _record(item, "perpanjangan ditolak", actor, note=f"{asker} sampai {request.proposed_due.isoformat()}")
+        session.flush()
+        session.refresh(item, ["history"])
+        return Decision(request, item, True)
+
+
+# ---- questions in natural language ------------------------------------------------------------------
+
+_ABOUT_FOLLOWUPS = re.compile(r"\btindak\s*-?\s*lanjut(?:nya)?\b|\btindaklanjut\w*", re.IGNORECASE)
+_ABOUT_RECOMMENDATIONS = re.compile(
+    r"\brekomendasi\b.*\b(?:rakor|rapat|notulen|belum|sudah|telah|selesai|terlambat|tenggat|batas\s+waktu)\b"
+    r"|\b(?:rakor|rapat|notulen)\b.*\brekomendasi\b",
+    re.IGNORECASE,
+)
+# A question that names a regulation asks what the law says, not what a meeting decided.
+_ABOUT_LAW = re.compile(
+    r"\b(?:pasal|ayat|peraturan|undang|permendagri|pmk|perpres|uu|pp)\b|\byang\s+dimaksud\b|\bmenurut\b",
+    re.IGNORECASE,
+)
+_STATUS_WORDS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\b(?:belum|masih\s+(?:terbuka|berjalan)|outstanding|tertunda|yang\s+masih)\b", re.I), OPEN),
+    (re.compile(r"\b(?:terlambat|lewat|melewati|overdue)\b", re.I), (TERLAMBAT,)),
+    (re.compile(r"\b(?:dibatalkan|batal)\b", re.I), (DIBATALKAN,)),
+    (re.compile(r"\b(?:sudah|telah|yang)\s+(?:selesai|tuntas|rampung|dikerjakan|dilaksanakan)\b|\bselesai\b", re.I),
+     (SELESAI,)),
+    (re.compile(r"\b(?:sedang|berjalan|dalam\s+proses)\b", re.I), (BERJALAN,)),
+]  # fmt: skip
+_QUESTION_WORDS = frozenset(
+    "apa saja apakah yang mana siapa kapan bagaimana berapa daftar tolong mohon sebutkan tampilkan dari hasil "
+    "untuk dan atau di ke pada dalam ada adakah masih sudah belum telah tindak lanjut tindaklanjut rekomendasi "
+    "status semua seluruh item butir selesai terlambat batal dibatalkan berjalan sedang harus perlu".split()
+)
+MAX_ANSWER_ITEMS = 20
+
+
+def is_followup_question(question: str) -> bool:
+    if _ABOUT_LAW.search(question):
+        return False
+    return bool(_ABOUT_FOLLOWUPS.search(question) or _ABOUT_RECOMMENDATIONS.search(question))
+
+
+def answer_followup_question(
+    question: str, sessions: sessionmaker[Session], corpus: Corpus | None = None, today: date | None = None
+) -> list[FollowUpRow] | None:
+    """The items a question about follow-ups asks for, or None when it is not about follow-ups.
+
+    Filters read from the question: a status ("belum selesai" = every open item, "terlambat", "selesai"...),
+    a unit named in it ("Bappeda Jabar"), and a meeting (the remaining words that name a meeting's document,
+    title, place or date, e.g. "rakor Bandung"). Without a status word, cancelled items are left out.
+    """
+    if not is_followup_question(question):
+        return None
+    today = today or date.today()
+    statuses: tuple[str, ...] = ()
+    for pattern, wanted in _STATUS_WORDS:
+        if pattern.search(question):
+            statuses = wanted
+            break
+    rows = list_followups(sessions, today=today)
+    rows = (
+        [r for r in rows if effective_status(r, today) in statuses]
+        if statuses
+        else [r for r in rows if r.status != DIBATALKAN]
+    )
+    unit_key = normalize_unit(question)
+    named_units = {u for r in rows for u in r.units or [] if normalize_unit(u) and _contains(unit_key, u)}
+    if named_units:
+        rows = [r for r in rows if any(u in named_units for u in r.units or [])]
+    words = _words(question) - _QUESTION_WORDS - _words(" ".join(named_units)) - _unit_words(named_units)
+    if words and rows:
+        with sessions() as session:
+            meetings = {k: _words(v) for k, v in meeting_texts(session, rows).items()}
+        if corpus is not None:  # the snapshot's meeting details count too (same source of truth)
+            for row in rows:
+                info = corpus.docs.get(row.doc or "")
+                if info is not None:
+                    meeting = info.info.get("meeting") or {}
+                    meetings[row.id] = meetings.get(row.id, set()) | _words(
+                        f"{info.title} {meeting.get('place') or ''} {meeting.get('title') or ''}"
+                    )
+        scores = {r.id: len(words & meetings.get(r.id, set())) for r in rows}
+        best = max(scores.values(), default=0)
+        if best:
+            rows = [r for r in rows if scores[r.id] == best]
+    return rows
+
+
+def _contains(question_key: str, unit: str) -> bool:
+    key = normalize_unit(unit)
+    return bool(key) and f" {key} " in f" {question_key} "
+
+
+def _unit_words(units: Iterable[str]) -> set[str]:
+    return _words(" ".join(normalize_unit(u) for u in units))
+
+
+@dataclass
+class FollowUpAnswer:
+    """What the Assistant shows: the text, and the cited passages in the order the text numbers them."""
+
+    text: str
+    passage_ids: list[str] = field(default_factory=list)
+    items: list[FollowUpRow] = field(default_factory=list)
+
+
+def followup_answer(
+    question: str, sessions: sessionmaker[Session], corpus: Corpus | None = None, today: date | None = None
+) -> FollowUpAnswer | None:
+    """`answer_followup_question` written out: one line per item, "[n]" pointing at the minutes passage it
+    came from (numbered like the Assistant's source list). Passages no longer live are not cited."""
+    rows = answer_followup_question(question, sessions, corpus, today)
+    if rows is None:
+        return None
+    today = today or date.today()
+    if not rows:
+        return FollowUpAnswer("Tidak ada tindak lanjut yang cocok dengan pertanyaan ini.")
+    cited: list[str] = []
+    lines = [f"Ditemukan {len(rows)} tindak lanjut:"]
+    for number, row in enumerate(rows[:MAX_ANSWER_ITEMS], start=1):
+        units = ", ".join(row.units or []) or "unit belum ditentukan"
+        due = f"tenggat {format_indonesian_date(row.due)}" if row.due else "tanpa tenggat"
+        marker = ""
+        live = row.passage_id and (corpus is None or row.passage_id in corpus.by_id)
+        if live:
+            assert row.passage_id is not None
+            if row.passage_id not in cited:
+                cited.append(row.passage_id)
+            marker = f" [{cited.index(row.passage_id) + 1}]"
+        lines.append(f"{number}. {row.text} — {units}; {due}; status: {effective_status(row, today)}{marker}")
+    if len(rows) > MAX_ANSWER_ITEMS:
+        lines.append(f"... dan {len(rows) - MAX_ANSWER_ITEMS} lainnya. Daftar lengkap: /tindaklanjut")
+    return FollowUpAnswer("\n".join(lines), cited, rows)

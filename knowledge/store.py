@@ -8,7 +8,10 @@ the old vectors deleted. Vectors that no SQL row points to are invisible and are
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +25,7 @@ from knowledge.embeddings import Embedder, make_embedder
 from knowledge.followups import SyncResult, sync_document_followups
 from knowledge.model import BERLAKU, DICABUT, Document, Passage, is_placeholder
 from knowledge.vectors import (
+    REINDEX_INFIX,
     UNIT_SEPARATOR,
     Embedded,
     VectorIndex,
@@ -31,6 +35,14 @@ from knowledge.vectors import (
 )
 
 log = logging.getLogger(__name__)
+
+# (units embedded so far, units in total); called after each batch, from the embedding thread.
+EmbedProgress = Callable[[int, int], None]
+# The meta key naming the live Chroma collection; absent means settings.chroma_collection.
+VECTOR_COLLECTION = "vector_collection"
+# One BM25 save at a time in this process: a question that finds the index stale rebuilds it too, and two
+# saves share the same temporary folder.
+_BM25_LOCK = threading.RLock()
 
 
 class EmbeddingModelMismatch(RuntimeError):
@@ -53,12 +65,24 @@ class StatusChange:
     revoked_by: str | None
 
 
+@dataclass
+class ReindexResult:
+    documents: int
+    passages: int
+    vectors: int
+    collection: str
+    previous: str
+    embedding_model: str
+    seconds: float
+
+
 class KnowledgeStore:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
         self.sessions: sessionmaker[Session] = init_db(settings.db_url)
-        self.vectors = VectorIndex(settings)
+        # A /reindex builds a new collection and records its name; every store opened later follows it.
+        self.vectors = VectorIndex(settings, self.get_meta(VECTOR_COLLECTION))
         self._embedder = embedder
 
     # --- embeddings ---------------------------------------------------------------------------------
@@ -101,7 +125,7 @@ class KnowledgeStore:
                 "Run `python -m ingest --rebuild PATH` to rebuild it, or set the EMBEDDING_* variables back."
             )
 
-    def embed(self, passages: list[Passage]) -> Embedded:
+    def embed(self, passages: list[Passage], progress: EmbedProgress | None = None) -> Embedded:
         owners, ids, texts = [], [], []
         for passage in passages:
             for unit_id, text in index_units(passage):
@@ -119,6 +143,8 @@ class KnowledgeStore:
             if vectors is None:
                 vectors = np.zeros((len(inputs), part.shape[1]), dtype=np.float32)
             vectors[rows] = part
+            if progress is not None:
+                progress(min(start + batch, len(order)), len(order))
         if vectors is None:
             vectors = np.zeros((0, 0), dtype=np.float32)
         return Embedded(owners, ids, texts, vectors)
@@ -255,6 +281,10 @@ class KnowledgeStore:
         return len(orphans)
 
     def rebuild_bm25(self) -> BM25Index:
+        with _BM25_LOCK:
+            return self._rebuild_bm25()
+
+    def _rebuild_bm25(self) -> BM25Index:
         with self.sessions() as session:
             rows = session.execute(
                 select(PassageRow.id, PassageRow.text, PassageRow.info).order_by(PassageRow.id)
@@ -273,9 +303,10 @@ class KnowledgeStore:
 
     def load_bm25(self) -> BM25Index:
         """The persisted BM25 index, rebuilt first if it lags behind the SQL store (e.g. after a crash)."""
-        index = BM25Index.load(self.settings.bm25_path)
-        if index is None or index.generation != self.generation():
-            index = self.rebuild_bm25()
+        with _BM25_LOCK:  # never read the folder while another thread swaps it
+            index = BM25Index.load(self.settings.bm25_path)
+            if index is None or index.generation != self.generation():
+                index = self.rebuild_bm25()
         return index
 
     def reset(self) -> None:
@@ -285,8 +316,106 @@ class KnowledgeStore:
         with self.sessions.begin() as session:
             session.execute(delete(PassageRow))
             session.execute(delete(DocumentRow))
-            session.execute(delete(MetaRow).where(MetaRow.key == "embedding_model"))
+            session.execute(delete(MetaRow).where(MetaRow.key.in_(["embedding_model", VECTOR_COLLECTION])))
             self._set_meta(session, "generation", uuid.uuid4().hex)
+
+    # --- rebuilding the dense index -----------------------------------------------------------------
+
+    def reindex(self, progress: EmbedProgress | None = None) -> ReindexResult:
+        """Embed every live passage again into a new collection, then switch to it in one SQL transaction.
+
+        Questions keep using the current collection until the switch, and SQL (the source of truth) is only
+        read, so a failure or a crash half-way changes nothing. Embeds with the configured model, which makes
+        this the way to move the index to another embedding model without a pause in service.
+        """
+        started = time.perf_counter()
+        prefix = self.settings.chroma_collection
+        for leftover in self.vectors.drop_siblings(prefix):
+            log.info("dropped collection %s left by an interrupted reindex", leftover)
+        name = f"{prefix}{REINDEX_INFIX}{uuid.uuid4().hex[:8]}"
+        target = VectorIndex(self.settings, name)
+        try:
+            indexed: dict[str, str] = {}  # passage id -> status its vectors carry
+            passages: list[Passage] = []
+            for _ in range(5):  # writes from other processes meanwhile are caught up, a few times at most
+                generation = self.generation()
+                passages = self.live_passages()
+                self._catch_up(target, passages, indexed, progress)
+                if self._switch(name, generation):
+                    break
+            else:
+                raise RuntimeError("the knowledge base kept changing during the reindex; try again later")
+        except BaseException:
+            target.drop()
+            raise
+        previous, self.vectors = self.vectors, target
+        try:
+            previous.drop()
+        except Exception as exc:  # an old collection left behind costs disk space, nothing else
+            log.warning("could not drop the previous collection %s: %s", previous.name, exc)
+        self.rebuild_bm25()
+        return ReindexResult(
+            documents=len({p.source for p in passages}),
+            passages=len(indexed),
+            vectors=target.count(),
+            collection=name,
+            previous=previous.name,
+            embedding_model=self.embedder.name,
+            seconds=time.perf_counter() - started,
+        )
+
+    def live_passages(self) -> list[Passage]:
+        """Every live passage rebuilt from its SQL row, as the parser made it (same id, same metadata)."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(PassageRow, DocumentRow)
+                .join(DocumentRow, PassageRow.document_id == DocumentRow.id)
+                .order_by(PassageRow.document_id, PassageRow.position)
+            ).all()
+        passages = []
+        for row, document in rows:
+            passage = _passage_from_row(row, document)
+            if passage.id != row.id:  # the id is derived; a mismatch would leave the passage unfindable
+                raise RuntimeError(f"passage {row.id} ({row.label}) does not rebuild to the same id")
+            passages.append(passage)
+        return passages
+
+    def _catch_up(
+        self, target: VectorIndex, passages: list[Passage], indexed: dict[str, str], progress: EmbedProgress | None
+    ) -> None:
+        wanted = {p.id: p.status for p in passages}
+        stale = [pid for pid in indexed if pid not in wanted]
+        target.delete(stale)
+        for pid in stale:
+            del indexed[pid]
+        missing = [p for p in passages if p.id not in indexed]
+        total = sum(len(index_units(p)) for p in missing)
+        done = 0
+        by_document: dict[str, list[Passage]] = {}
+        for passage in missing:
+            by_document.setdefault(passage.source, []).append(passage)
+        # One document at a time: memory stays bounded by the largest document, not the whole corpus.
+        for group in by_document.values():
+            offset = done
+            report = None if progress is None else (lambda n, _t, offset=offset: progress(offset + n, total))
+            embedded = self.embed(group, report)
+            target.add(embedded)
+            done += len(embedded.ids)
+        for passage in passages:
+            if passage.id in indexed and indexed[passage.id] != passage.status:
+                target.set_status([passage.id], passage.status)
+            indexed[passage.id] = passage.status
+
+    def _switch(self, name: str, generation: str) -> bool:
+        """Make `name` the live collection, unless the store changed since `generation` was read."""
+        with self.sessions.begin() as session:
+            row = session.get(MetaRow, "generation")
+            if (row.value if row else "") != generation:
+                return False
+            self._set_meta(session, VECTOR_COLLECTION, name)
+            self._set_meta(session, "embedding_model", self.embedder.name)
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+        return True
 
 
 def bm25_text(text: str, info: dict) -> str:
@@ -311,6 +440,32 @@ def _document_info(document: Document) -> dict:
             "participants": list(meeting.participants),
         },
     }
+
+
+def _passage_from_row(row: PassageRow, document: DocumentRow) -> Passage:
+    info = row.info or {}
+    return Passage(
+        text=row.text,
+        label=row.label,
+        part=row.part,
+        bab=info.get("bab"),
+        bagian=info.get("bagian"),
+        paragraf=info.get("paragraf"),
+        pasal=row.pasal,
+        ayat=row.ayat,
+        page=info.get("page"),
+        section=info.get("section"),
+        item=info.get("item"),
+        parent_text=row.parent_text,
+        doc=row.doc,
+        title=document.title,
+        doc_type=document.doc_type,
+        status=document.status,
+        revoked_by=document.revoked_by,
+        source=document.source,
+        content_hash=document.content_hash,
+        order=row.position,
+    )
 
 
 def _passage_row(document_id: int, p: Passage) -> PassageRow:

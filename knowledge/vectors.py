@@ -54,6 +54,7 @@ def passage_metadata(passage: Passage) -> dict[str, str | int]:
     }
 
 
+REINDEX_INFIX = "-reindex-"  # collection names of /reindex targets: f"{CHROMA_COLLECTION}-reindex-<8 hex>"
 WINDOW_CHARS = 900
 UNIT_SEPARATOR = ":"
 
@@ -183,3 +184,14 @@ class VectorIndex:
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)
+
+    def drop_siblings(self, prefix: str) -> list[str]:
+        """Drop other collections named like reindex targets: leftovers of a reindex that died before its switch."""
+        pattern = re.compile(rf"{re.escape(prefix)}{REINDEX_INFIX}[0-9a-f]{{8}}")
+        dropped = []
+        for collection in self._client.list_collections():
+            name = str(getattr(collection, "name", collection))
+            if name != self.name and pattern.fullmatch(name):
+                self._client.delete_collection(name)
+                dropped.append(name)
+        return dropped

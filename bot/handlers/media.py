@@ -40,10 +40,7 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if user is None or not user.active:
         await message.reply_text(refusal(user))
         return
-    kind = media_kind(message)
-    if kind == "document" and user.is_admin:
-        await message.reply_text(texts.ADMIN_UPLOAD_LATER)
-        return
+    kind = media_kind(message)  # admins' documents never get here: bot/handlers/documents.py takes them
     await message.reply_text(texts.MEDIA_REPLY.format(kind=texts.UNSUPPORTED_MEDIA[kind]))
 
 
