@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, Path], None]
 
 
+class DuplicateDocument(ValueError):
+    def __init__(self, doc: str, other: str) -> None:
+        super().__init__(f"{doc} is already ingested from {other}; keep one of the two files")
+        self.doc = doc
+        self.other = other
+
+
 @dataclass
 class FileOutcome:
     path: str
@@ -124,10 +131,11 @@ class Pipeline:
         self.store.check_embedding_model()
 
         files = collect_files(paths)
+        batch = {str(p.resolve()) for p in files}
         for number, path in enumerate(files, start=1):
             if progress:
                 progress(number, len(files), path)
-            report.files.append(self.ingest_file(path))
+            report.files.append(self.ingest_file(path, batch=batch))
         if prune:
             report.files.extend(self._prune(paths, {str(p.resolve()) for p in files}))
 
@@ -141,13 +149,19 @@ class Pipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def ingest_file(self, path: Path, data: bytes | None = None) -> FileOutcome:
+    def ingest_file(self, path: Path, data: bytes | None = None, batch: set[str] | None = None) -> FileOutcome:
+        """Ingest one file. `batch` holds the other files of this run: a document they already provide is
+        not taken over by a second file, so two copies in one folder cannot replace each other forever."""
         source = str(Path(path).resolve())
         outcome = FileOutcome(path=str(path), action="failed")
         try:
             data = data if data is not None else _read_limited(path, self.settings.max_file_bytes)
             digest = content_hash(data)
             existing = self.store.document_for_source(source)
+            if existing is None:
+                existing = self.store.document_with_hash(digest)
+                if existing is not None:
+                    outcome.warnings.append(f"same content as {existing.source}; indexed once")
             if existing is not None and existing.content_hash == digest:
                 outcome.action = "unchanged"
                 outcome.doc, outcome.title, outcome.doc_type = existing.doc, existing.title, existing.doc_type
@@ -157,11 +171,22 @@ class Pipeline:
                 data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages
             )
             document = parse_document(raw, source, digest)
+            holder = self.store.document_named(document.doc)
+            if holder is not None and holder.source != source and holder.source in (batch or set()):
+                raise DuplicateDocument(document.doc, holder.source)
             embedded = self.store.embed(document.passages)
             written = self.store.write_document(document, embedded)
         except ReadError as exc:
             outcome.error, outcome.pesan = exc.message, exc.pesan
             log.warning("failed to read %s: %s", path, exc.message)
+            return outcome
+        except DuplicateDocument as exc:
+            outcome.error = str(exc)
+            outcome.pesan = (
+                f"Berkas {Path(path).name} memuat {exc.doc}, yang sudah dimasukkan dari berkas "
+                f"{Path(exc.other).name}. Simpan salah satu saja."
+            )
+            log.warning("skipped %s: %s", path, exc)
             return outcome
         except ValueError as exc:
             outcome.error = str(exc)

@@ -396,9 +396,11 @@ def decide_extension(
 # ---- questions in natural language ------------------------------------------------------------------
 
 _ABOUT_FOLLOWUPS = re.compile(r"\btindak\s*-?\s*lanjut(?:nya)?\b|\btindaklanjut\w*", re.IGNORECASE)
+# "Rekomendasi" asks for the list only with a list or status cue; "apa rekomendasi rakor tentang pelatihan
+# operator?" asks what one recommendation says, which the minutes passage answers better.
 _ABOUT_RECOMMENDATIONS = re.compile(
-    r"\brekomendasi\b.*\b(?:rakor|rapat|notulen|belum|sudah|telah|selesai|terlambat|tenggat|batas\s+waktu)\b"
-    r"|\b(?:rakor|rapat|notulen)\b.*\brekomendasi\b",
+    r"\brekomendasi\b.*\b(?:belum|sudah|telah|selesai|terlambat|tenggat|batas\s+waktu|saja|daftar|status)\b"
+    r"|\b(?:apa\s+saja|mana\s+saja|daftar|berapa)\b.*\brekomendasi\b",
     re.IGNORECASE,
 )
 # A question that names a regulation asks what the law says, not what a meeting decided.

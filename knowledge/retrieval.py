@@ -70,7 +70,8 @@ class Retrieval:
     article_refs: list[ArticleRef] = field(default_factory=list)
     missing_docs: list[str] = field(default_factory=list)  # named in the question, absent from the corpus
     missing_articles: list[str] = field(default_factory=list)  # "Pasal 45 PP 19/2022"
-    coverage: float = 0.0  # IDF-weighted share of the question's words found in the best passages
+    coverage: float = 0.0  # IDF-weighted share of the question's words found in the best of the top passages
+    top_coverage: float = 0.0  # the same, for the first passage alone
     dense_top: float = 0.0
 
     @property
@@ -128,6 +129,7 @@ class Retriever:
         hits = exact + [h for h in fused if h.record.id not in seen]
         result.hits = hits[:k]
         result.coverage = self._coverage(corpus, content, [h.record for h in fused[:3]])
+        result.top_coverage = self._coverage(corpus, content, [h.record for h in fused[:1]])
         return result
 
     # --- exact article look-up ---------------------------------------------------------------------

@@ -159,6 +159,14 @@ class KnowledgeStore:
         with self.sessions() as session:
             return session.scalar(select(DocumentRow).where(DocumentRow.source == source))
 
+    def document_with_hash(self, digest: str) -> DocumentRow | None:
+        with self.sessions() as session:
+            return session.scalar(select(DocumentRow).where(DocumentRow.content_hash == digest).limit(1))
+
+    def document_named(self, doc: str) -> DocumentRow | None:
+        with self.sessions() as session:
+            return session.scalar(select(DocumentRow).where(DocumentRow.doc == doc).limit(1))
+
     def passage_count(self) -> int:
         with self.sessions() as session:
             return session.scalar(select(func.count(PassageRow.id))) or 0

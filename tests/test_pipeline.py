@@ -226,3 +226,20 @@ def test_help_explains_the_command():
     result = subprocess.run([sys.executable, "-m", "ingest", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
     assert "--prune" in result.stdout and "--json" in result.stdout
+
+
+def test_two_copies_of_one_file_are_indexed_once_and_stay_unchanged(settings, docs):
+    (docs / "salinan-contoh-2011-8.md").write_text(OLD_REGULATION)
+    first = ingest(settings, docs)
+    assert (first["added"], first["unchanged"], first["documents"], first["failed"]) == (2, 1, 2, [])
+    second = ingest(settings, docs)
+    assert (second["unchanged"], second["updated"], second["documents"]) == (3, 0, 2)
+
+
+def test_two_different_files_claiming_one_document_do_not_replace_each_other(settings, docs):
+    (docs / "versi-lain-2011-8.md").write_text(OLD_REGULATION.replace("setiap semester", "setiap tahun"))
+    first = ingest(settings, docs)
+    assert [Path(f["path"]).name for f in first["failed"]] == ["versi-lain-2011-8.md"]
+    assert "CONTOH 8/2011 is already ingested" in first["failed"][0]["error"]
+    second = ingest(settings, docs)
+    assert second["unchanged"] == 2 and second["updated"] == 0 and len(second["failed"]) == 1
