@@ -1,0 +1,411 @@
+"""/tindaklanjut: officials see their own open items (with the reminder buttons), the secretariat sees and
+filters all of them and records, edits and closes items, also by replying to a bot message that names "#ID".
+
+Every change goes through knowledge/followups.py, which writes who and when into the item's history.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.followup_views import (
+    EXTENSION_PATTERN,
+    ITEM_PATTERN,
+    detail_messages,
+    item_block,
+    item_ids_in,
+    listing_messages,
+    with_buttons,
+)
+from bot.handlers import followup_actions as actions
+from bot.handlers.ask import command_arguments
+from bot.reminders import app_services, followup_sessions, local_today, zone
+from bot.render import esc
+from bot.roles import say
+from knowledge.dates import parse_indonesian_date
+from knowledge.db import FollowUpRow
+from knowledge.followups import (
+    CLOSED,
+    DIBATALKAN,
+    OPEN,
+    SELESAI,
+    FollowUpError,
+    actor_ref,
+    get_followup,
+    list_followups,
+    update_followup,
+)
+from knowledge.model import FOLLOWUP_STATUSES
+from knowledge.reminders import attention, is_recipient
+from knowledge.units import display_unit, split_units
+from knowledge.users import APPROVED, User
+
+log = logging.getLogger(__name__)
+
+COMMAND = "tindaklanjut"
+FILTER_WORDS = ("unit", "status", "rapat")
+# Field words of "/tindaklanjut ubah ID FIELD VALUE" and of replies -> the item's attribute.
+FIELDS = {
+    "tenggat": "due", "batas": "due", "unit": "units", "pic": "units", "teks": "text", "uraian": "text",
+    "pejabat": "officials", "status": "status",
+}  # fmt: skip
+FIELD_NAMES = {"due": "tenggat", "units": "unit", "text": "uraian", "officials": "pejabat", "status": "status"}
+REPLY_VERBS = frozenset({*FIELDS, "selesai", "batal", "berjalan"})
+_FILTER_SPLIT = re.compile(rf"(?:^|\s)({'|'.join(FILTER_WORDS)})\s+", re.IGNORECASE)
+_STATUS_ALIASES = {"terbuka": OPEN, "belum": OPEN, "aktif": OPEN, "tutup": CLOSED}
+
+
+def register(app: Application, capture_group: int) -> None:
+    """The awaited-input capture runs in `capture_group` (before the comment capture and the questions);
+    commands and buttons in the main group."""
+    app.add_handler(MessageHandler(AwaitedInput(app), on_captured), capture_group)
+    app.add_handler(CommandHandler(COMMAND, on_command))
+    app.add_handler(CallbackQueryHandler(actions.on_item_button, pattern=ITEM_PATTERN))
+    app.add_handler(CallbackQueryHandler(actions.on_extension_decision, pattern=EXTENSION_PATTERN))
+
+
+class AwaitedInput(filters.MessageFilter):
+    """Private messages that answer a follow-up prompt, or replies to a bot message naming "#ID" that read as
+    a change ("selesai ...", "tenggat ..."). Anything else goes on to the other handlers untouched."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(name="followup_input")
+        self.application = application
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type != ChatType.PRIVATE or message.from_user is None:
+            return False
+        if message.text is None and message.document is None:
+            return False
+        users = app_services(self.application).users
+        state = users.get_state(actions.INPUT_SCOPE, actions.input_key(message.chat.id, message.from_user.id))
+        if isinstance(state, dict):
+            command = actions._command(message.text)
+            return command is None or command in ("batal", "lewati")
+        change = reply_change(message, self.application.bot.id)
+        if change is None:
+            return False
+        # Officials may only report their item done this way; any other reply of theirs is a question.
+        return change.verb == "selesai" or actions.is_secretariat(users.get(message.from_user.id))
+
+
+@dataclass
+class ReplyChange:
+    item_ids: list[int]
+    words: str  # "selesai sudah dikirim", "tenggat 30 April 2024"
+    verb: str  # "selesai", "tenggat"
+
+
+def reply_change(message: Message, bot_id: int) -> ReplyChange | None:
+    replied = message.reply_to_message
+    text = (message.text or "").strip()
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id or not text:
+        return None
+    named = item_ids_in(text.split(maxsplit=1)[0]) if text.startswith("#") else []
+    words = text.split(maxsplit=1)[1] if named and " " in text else ("" if named else text)
+    verb = words.split(maxsplit=1)[0].lower().rstrip(":") if words else ""
+    ids = named or item_ids_in(replied.text or replied.caption)
+    if verb not in REPLY_VERBS or not ids:
+        return None
+    return ReplyChange(ids, words, verb)
+
+
+async def on_captured(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    assert message is not None and chat is not None and user is not None
+    state = actions.awaited(context, chat.id, user.id)
+    change = None if state is not None else reply_change(message, context.bot.id)
+    if state is not None:
+        await actions.handle_input(update, context, state)
+    elif change is not None:
+        await _on_reply(update, context, change)
+    else:
+        return  # the prompt expired meanwhile: the message goes on, e.g. as a question
+    raise ApplicationHandlerStop  # the message was the answer, not a question
+
+
+# ---- /tindaklanjut --------------------------------------------------------------------------------
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    if chat.type != ChatType.PRIVATE:
+        await say(update, context, texts.PRIVATE_ONLY)  # items and who is late are not for a whole group
+        return
+    user = await actions.active_user(update, context)
+    if user is None:
+        return
+    actions.forget_input(context, chat.id, user.id)  # a new command means the user moved on
+    arguments = command_arguments(message)
+    verb, _, rest = arguments.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if not arguments:
+        await _list(update, context, user, Filters())
+    elif verb in FILTER_WORDS:
+        filters_ = parse_filters(arguments)
+        if filters_.error:
+            await message.reply_text(filters_.error)
+            return
+        await _list(update, context, user, filters_)
+    elif verb == "lihat" or verb.lstrip("#").isdigit():
+        await _detail(update, context, user, rest if verb == "lihat" else verb)
+    elif verb == "selesai":
+        await _close(update, context, user, rest, SELESAI)
+    elif verb in ("batal", "batalkan"):
+        await _close(update, context, user, rest, DIBATALKAN)
+    elif verb == "ubah":
+        await _edit(update, context, user, rest)
+    elif verb == "tambah":
+        if await _secretariat_only(update, context, user):
+            await actions.start_add(update, context, user)
+    else:
+        await message.reply_text(usage(user))
+
+
+def usage(user: User) -> str:
+    return texts.TL_USAGE_MEMBER + (texts.TL_USAGE_SECRETARIAT if actions.is_secretariat(user) else "")
+
+
+async def _secretariat_only(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+    if actions.is_secretariat(user):
+        return True
+    await say(update, context, texts.TL_SECRETARIAT_ONLY)
+    return False
+
+
+@dataclass
+class Filters:
+    unit: str | None = None
+    statuses: tuple[str, ...] = ()
+    meeting: str | None = None
+    labels: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unit or self.statuses or self.meeting)
+
+
+def parse_filters(arguments: str) -> Filters:
+    """ "unit Bappeda Jabar status terlambat" -> filters (words may come in any order and combine)."""
+    result = Filters()
+    pieces = _FILTER_SPLIT.split(" " + arguments)
+    for word, value in zip(pieces[1::2], pieces[2::2], strict=False):
+        word, value = word.lower(), " ".join(value.split())
+        if not value:
+            continue
+        if word == "unit":
+            result.unit = value
+        elif word == "rapat":
+            result.meeting = value
+        else:
+            status = value.lower()
+            if status not in FOLLOWUP_STATUSES and status not in _STATUS_ALIASES:
+                result.error = texts.TL_BAD_STATUS.format(status=esc(value))
+                return result
+            result.statuses = _STATUS_ALIASES.get(status, (status,))
+        result.labels.append(f"{word} {value}")
+    return result
+
+
+async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, wanted: Filters) -> None:
+    message = update.effective_message
+    assert message is not None
+    today = local_today(context.application)
+    rows = list_followups(
+        followup_sessions(context.application), statuses=list(wanted.statuses or OPEN), unit=wanted.unit,
+        meeting=wanted.meeting, today=today,
+    )  # fmt: skip
+    if actions.is_secretariat(user):
+        title = texts.TL_LIST_FILTERED if wanted.any else texts.TL_LIST_ALL
+        heading = title.format(filters=esc(", ".join(wanted.labels)), count=len(rows))
+        found = None
+        if not wanted.any:  # the whole picture comes with what needs the secretariat
+            people = app_services(context.application).users.list_users(APPROVED)
+            found = attention(rows, people, today)
+        if not rows and not found:
+            await message.reply_text(texts.TL_LIST_NONE)
+            return
+        for text in listing_messages(heading, rows, today, found):
+            await message.reply_text(text)
+        return
+    rows = [r for r in rows if is_recipient(user, r)]
+    if not rows:
+        none = texts.TL_LIST_NONE if wanted.any else texts.TL_LIST_NONE_OWN.format(unit=esc(user.unit or "-"))
+        await message.reply_text(none)
+        return
+    title = texts.TL_LIST_FILTERED.format(filters=esc(", ".join(wanted.labels)), count=len(rows)) if wanted.any else (
+        texts.TL_LIST_OWN.format(count=len(rows))
+    )  # fmt: skip
+    open_rows = [r for r in rows if r.status not in CLOSED]
+    closed_rows = [r for r in rows if r.status in CLOSED]
+    for part in with_buttons(title, open_rows, today):
+        await message.reply_text(part.text, reply_markup=part.keyboard)
+    if closed_rows:  # nothing left to press on these
+        for text in listing_messages(title if not open_rows else "", closed_rows, today):
+            await message.reply_text(text)
+
+
+async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, raw: str) -> FollowUpRow | None:
+    """The item named by "12" or "#12", if it exists and this user may see it (else they are told)."""
+    message = update.effective_message
+    assert message is not None
+    digits = raw.strip().lstrip("#")
+    if not digits.isdigit():
+        await message.reply_text(usage(user))
+        return None
+    row = get_followup(followup_sessions(context.application), int(digits))
+    if row is None:
+        await message.reply_text(texts.TL_NOT_FOUND.format(id=digits))
+        return None
+    if not actions.may_act_on(user, row):
+        await message.reply_text(texts.TL_NOT_YOURS.format(id=row.id))
+        return None
+    return row
+
+
+async def _detail(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, raw: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    row = await _item(update, context, user, raw.split(maxsplit=1)[0] if raw else "")
+    if row is None:
+        return
+    settings = app_services(context.application).settings
+    for text in detail_messages(row, local_today(context.application), zone(settings.timezone)):
+        await message.reply_text(text)
+
+
+async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, rest: str, status: str) -> None:
+    """`selesai ID catatan` (the item's officials or the secretariat) / `batal ID catatan` (secretariat)."""
+    message = update.effective_message
+    assert message is not None
+    raw, _, note = rest.partition(" ")
+    if status == DIBATALKAN and not await _secretariat_only(update, context, user):
+        return
+    row = await _item(update, context, user, raw)
+    if row is None:
+        return
+    await _apply(update, context, user, row, {"status": status}, actions.one_line(note) or None)
+
+
+async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, rest: str) -> None:
+    """`ubah ID FIELD VALUE`, secretariat only."""
+    if not await _secretariat_only(update, context, user):
+        return
+    raw, _, change = rest.partition(" ")
+    row = await _item(update, context, user, raw)
+    if row is None:
+        return
+    await _change_words(update, context, user, row, change)
+
+
+async def _change_words(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow, words: str
+) -> None:
+    """ "tenggat 30 April 2024", "unit A, B", "status berjalan", "selesai catatan", "batal catatan"."""
+    message = update.effective_message
+    assert message is not None
+    verb, _, value = words.strip().partition(" ")
+    verb, value = verb.lower().rstrip(":"), value.strip()
+    if verb in ("selesai", "batal", "berjalan"):
+        status = {"selesai": SELESAI, "batal": DIBATALKAN, "berjalan": "berjalan"}[verb]
+        await _apply(update, context, user, row, {"status": status}, actions.one_line(value) or None)
+        return
+    name = FIELDS.get(verb)
+    if name is None:
+        await message.reply_text(texts.TL_BAD_FIELD.format(field=esc(verb or "-")))
+        return
+    changes = _parse_value(name, value, context)
+    if isinstance(changes, str):
+        await message.reply_text(changes)
+        return
+    await _apply(update, context, user, row, changes, None)
+
+
+def _parse_value(name: str, value: str, context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any] | str:
+    """The changes a field word and its value mean, or the message explaining why they cannot be read."""
+    empty = value.strip().lower() in actions.SKIP or not value.strip()
+    if name == "due":
+        if empty:
+            return {"due": None, "due_text": None}
+        due = parse_indonesian_date(value, local_today(context.application))
+        return {"due": due, "due_text": value} if due else texts.TL_BAD_DATE.format(text=esc(value[:80]))
+    if name == "units":
+        return {"units": [] if empty else split_units(value)}
+    if name == "officials":
+        return {"officials": [] if empty else actions.split_names(value)}
+    if name == "status":
+        status = value.strip().lower()
+        return {"status": status} if status in FOLLOWUP_STATUSES else texts.TL_BAD_STATUS.format(status=esc(value))
+    return {"text": value} if not empty else texts.TL_EMPTY_TEXT
+
+
+async def _apply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    user: User,
+    row: FollowUpRow,
+    changes: dict[str, Any],
+    note: str | None,
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    secretariat = actions.is_secretariat(user)
+    if not secretariat and (set(changes) != {"status"} or changes["status"] != SELESAI):
+        await message.reply_text(texts.TL_SECRETARIAT_ONLY)  # officials may only report their item done
+        return
+    if "units" in changes:
+        changes["units"] = [display_unit(u) for u in changes["units"]]
+    try:
+        updated, made = update_followup(
+            followup_sessions(context.application), row.id, actor_ref(user.id, user.name), note=note, **changes
+        )
+    except FollowUpError as error:
+        log.warning("follow-up %s change refused: %s", row.id, error)
+        await message.reply_text(texts.TL_NOT_FOUND.format(id=row.id))
+        return
+    log.info("user %s changed follow-up %s: %s", user.id, row.id, "; ".join(made) or "nothing")
+    today = local_today(context.application)
+    if not made:
+        await message.reply_text(texts.TL_UNCHANGED.format(id=row.id))
+        return
+    fields = ", ".join(dict.fromkeys(FIELD_NAMES.get(change.split(":")[0], change) for change in made))
+    await message.reply_text(
+        f"{texts.TL_CHANGED.format(id=row.id, changes=esc(fields))}\n\n{item_block(updated, today)}"
+    )
+    if not secretariat and updated.status == SELESAI:
+        text = texts.TL_DONE_FOR_SECRETARIAT.format(
+            id=row.id, name=esc(user.name), unit=esc(user.unit or "-"), text=esc(row.text), note=esc(note or "-")
+        )
+        await actions.notify_secretariat(context, text, exclude=user.id)
+
+
+async def _on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, change: ReplyChange) -> None:
+    message = update.effective_message
+    assert message is not None
+    user = await actions.active_user(update, context)
+    if user is None:
+        return
+    if len(change.item_ids) > 1:
+        await message.reply_text(texts.TL_REPLY_WHICH.format(id=change.item_ids[0]))
+        return
+    row = await _item(update, context, user, str(change.item_ids[0]))
+    if row is not None:
+        await _change_words(update, context, user, row, change.words)
