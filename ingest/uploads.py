@@ -1,0 +1,756 @@
+"""Documents that admins send to the bot: safe names in the documents folder, checks before ingesting, one
+incremental ingest, and a report of what changed (rendered as the bot's reply).
+
+A file is checked (type by content, size, pages, parsable) before anything is written. It is then written
+under a hidden temporary name, ingested under its final name, and moved into place only when the ingest
+succeeded: a failed or interrupted upload leaves neither the knowledge base nor the folder changed (hidden
+files are skipped by `python -m ingest FOLDER`). Replaced files are kept in a hidden `.versi-lama` folder.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.pipeline import FileOutcome, Pipeline, parse_document
+from ingest.readers import RawText, ReadError, read_bytes
+from knowledge.config import Settings
+from knowledge.db import AnswerRow, DocumentRow, PassageRow, utcnow
+from knowledge.model import BERLAKU, DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, Passage, content_hash
+from knowledge.store import EmbeddingModelMismatch, KnowledgeStore, StatusChange
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API lets a bot download (getFile)
+NOTICE_DAYS = 30  # officials who asked about a changed article this recently are told
+TEMP_PREFIX = ".upload-"
+ARCHIVE_DIR = ".versi-lama"
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt"}
+# Markdown and plain text are one family: a .txt with headings is read as Markdown and is not mislabelled.
+TEXT_EXTENSIONS = {".md": ".md", ".markdown": ".md", ".txt": ".txt", ".text": ".txt"}
+KIND_NAMES = {"pdf": "PDF", "docx": "DOCX", "md": "Markdown", "txt": "teks"}
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+MAX_LISTED = 8
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+# --- progress -------------------------------------------------------------------------------------------
+
+
+class Progress:
+    """Stages of one job, written by the worker thread and read by the bot, which edits a message with them."""
+
+    def __init__(self, title: str = "") -> None:
+        self.title = title
+        self._done: list[str] = []
+        self._now = ""
+        self._lock = threading.Lock()
+
+    def done(self, stage: str) -> None:
+        with self._lock:
+            self._done.append(stage)
+            self._now = ""
+
+    def now(self, stage: str) -> None:
+        with self._lock:
+            self._now = stage
+
+    def text(self) -> str:
+        with self._lock:
+            lines = [self.title] if self.title else []
+            lines += [f"✓ {stage}" for stage in self._done]
+            if self._now:
+                lines.append(f"… {self._now}")
+            return "\n".join(lines)
+
+
+class _ObservedStore:
+    """The store as the pipeline sees it, reporting the split and the embedding as they happen."""
+
+    def __init__(self, store: KnowledgeStore, progress: Progress) -> None:
+        self._store = store
+        self._progress = progress
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def embed(self, passages: list[Passage]) -> Any:
+        self._progress.done(f"dipecah menjadi {len(passages)} bagian")
+        self._progress.now("embedding…")
+        embedded = self._store.embed(passages, lambda n, total: self._progress.now(f"embedding {n}/{total}"))
+        self._progress.done(f"embedding {len(embedded.ids)}/{len(embedded.ids)}")
+        self._progress.now("menyimpan…")
+        return embedded
+
+
+# --- names ----------------------------------------------------------------------------------------------
+
+
+def safe_filename(name: str | None, kind: str) -> str:
+    """A plain, lower-case file name with the extension of what the file really is.
+
+    Only the last path component survives (no "../", no absolute paths, no backslashes), accents become
+    ASCII, anything else becomes "-", and a name cannot start with a dot (hidden files are never ingested).
+    """
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode().lstrip(".")
+    stem, extension = (base.rsplit(".", 1)[0], Path(base).suffix.lower()) if "." in base else (base, "")
+    stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80].strip("-")
+    if not stem:
+        stem = "dokumen"
+    if stem in _RESERVED:  # Windows device names, should the folder ever be shared with such a system
+        stem = f"dokumen-{stem}"
+    if kind in ("md", "txt") and extension in TEXT_EXTENSIONS:
+        return stem + TEXT_EXTENSIONS[extension]
+    return stem + EXTENSIONS.get(kind, ".txt")
+
+
+def mislabelled(name: str, kind: str) -> bool:
+    """The name promises another type than the content is (a DOCX called .pdf); no extension is no promise."""
+    extension = Path(name).suffix.lower()
+    if not extension:
+        return False
+    return extension not in (TEXT_EXTENSIONS if kind in ("md", "txt") else (EXTENSIONS[kind],))
+
+
+def display_name(name: str | None) -> str:
+    """The file name as the admin sent it, without any path, for messages."""
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "berkas tanpa nama"
+
+
+# --- reports --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    """A document version the upload replaces (or the one a removal removes)."""
+
+    doc: str
+    title: str
+    source: str
+    ingested_at: datetime
+    passage_count: int
+    inside_folder: bool
+
+
+@dataclass
+class PassageDiff:
+    added: list[str] = field(default_factory=list)  # citation labels
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    # (doc, pasal) of every changed or removed regulation passage, and labels of other changed passages:
+    # what earlier answers may have cited.
+    articles: set[tuple[str, str]] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class UploadReport:
+    filename: str
+    action: str = "failed"  # added | updated | unchanged | failed
+    stored: str | None = None  # the file name in the documents folder
+    doc: str | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    kind: str | None = None
+    pages: int | None = None
+    passages: int = 0
+    previous: list[Version] = field(default_factory=list)
+    diff: PassageDiff = field(default_factory=PassageDiff)
+    followups_added: int = 0
+    followups_changed: int = 0
+    followups_removed: int = 0
+    status_changes: list[StatusChange] = field(default_factory=list)
+    revoked_by: str | None = None  # the upload itself is revoked by a document already present
+    warnings: list[str] = field(default_factory=list)
+    pesan: str | None = None  # why it failed, for the admin
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.action != "failed"
+
+    def fail(self, pesan: str) -> UploadReport:
+        self.action, self.pesan = "failed", pesan
+        return self
+
+
+@dataclass
+class RemovalReport:
+    doc: str
+    title: str
+    stored: str
+    passages_removed: int = 0
+    followups_removed: int = 0
+    file_deleted: bool = False
+    inside_folder: bool = True
+    status_changes: list[StatusChange] = field(default_factory=list)
+
+
+# --- uploading ------------------------------------------------------------------------------------------
+
+
+def size_problem(size: int | None, name: str, settings: Settings) -> str | None:
+    """Why a file of this size cannot be taken (checked before downloading it), or None."""
+    if size is None:
+        return None
+    if size > TELEGRAM_DOWNLOAD_LIMIT:
+        return beyond_telegram(name, size)
+    if size > settings.max_file_bytes:
+        return (
+            f"Berkas <b>{esc(name)}</b> terlalu besar ({human_size(size)}); batas unggahan adalah "
+            f"{human_size(settings.max_file_bytes)} (pengaturan MAX_FILE_MB)."
+        )
+    return None
+
+
+def beyond_telegram(name: str, size: int | None) -> str:
+    """Telegram itself will not hand the bot a file this big: say so, and what to do instead."""
+    measured = f"berukuran {human_size(size)}" if size else "berukuran lebih dari 20 MB"
+    return (
+        f"Berkas <b>{esc(name)}</b> {measured}. Bot Telegram hanya dapat mengunduh berkas sampai 20 MB, "
+        "sehingga berkas ini tidak dapat diproses melalui chat. Perkecil berkasnya (misalnya simpan ulang PDF "
+        "dengan kompresi atau pisahkan per bagian), atau minta pengelola server memasukkannya dengan "
+        "<code>python -m ingest FOLDER</code>."
+    )
+
+
+def ingest_upload(
+    store: KnowledgeStore, settings: Settings, data: bytes, filename: str | None, progress: Progress | None = None
+) -> UploadReport:
+    """Check, store and ingest one uploaded file. Runs in a worker thread; one upload at a time per store."""
+    started = time.perf_counter()
+    progress = progress or Progress()
+    report = UploadReport(display_name(filename))
+    try:
+        _ingest(store, settings, data, report, progress)
+    finally:
+        report.seconds = time.perf_counter() - started
+    log.info(
+        "upload %s: %s as %s (%s), %d passages, %.1f s",
+        report.filename, report.action, report.stored, report.doc, report.passages, report.seconds,
+    )
+    return report
+
+
+def _ingest(store: KnowledgeStore, settings: Settings, data: bytes, report: UploadReport, progress: Progress) -> None:
+    folder = settings.docs_dir.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(folder)
+    raw = _read(store, settings, data, report, progress)
+    if raw is None or _already_there(store, content_hash(data), report):
+        return
+    safe = safe_filename(report.filename, raw.kind)
+    try:
+        parsed = parse_document(raw, str(folder / safe), content_hash(data))
+    except ValueError as exc:
+        log.info("upload %s not parsable: %s", report.filename, exc)
+        report.fail(f"Berkas {report.filename} tidak dapat diurai: isinya tidak dikenali.")
+        return
+    progress.done(f"dikenali sebagai {_identity(parsed.doc, parsed.title)}")
+    if mislabelled(report.filename, raw.kind):
+        report.warnings.append(
+            f"Nama berkas berakhiran {Path(report.filename).suffix}, tetapi isinya {KIND_NAMES[raw.kind]}; "
+            f"berkas disimpan sebagai {safe}."
+        )
+
+    target = _choose_target(store, folder, safe, parsed.doc)
+    previous, old_passages = _snapshot(store, folder, target, parsed.doc)
+    outcome = _write_version(store, folder, target, data, previous, progress)
+    if outcome.action not in ("added", "updated"):
+        report.fail(outcome.pesan or f"Berkas {report.filename} gagal diproses.")
+        return
+
+    progress.now("memperbarui status dan indeks kata kunci…")
+    report.status_changes = store.refresh_statuses()
+    store.rebuild_bm25()
+    progress.done("status dan indeks kata kunci diperbarui")
+    row = store.document_for_source(str(target))
+    report.revoked_by = row.revoked_by if row is not None and row.status == DICABUT else None
+    _describe(report, outcome, target, previous, diff_passages(parsed.doc, old_passages, parsed.passages))
+
+
+def _read(
+    store: KnowledgeStore, settings: Settings, data: bytes, report: UploadReport, progress: Progress
+) -> RawText | None:
+    """The file's text, once it has passed every check (type by content, size, pages), else None."""
+    try:
+        store.check_embedding_model()
+    except EmbeddingModelMismatch as exc:
+        log.warning("upload refused: %s", exc)
+        report.fail(
+            "Indeks pencarian dibuat dengan model embedding yang berbeda dari konfigurasi saat ini. "
+            "Jalankan /reindex terlebih dahulu, lalu kirim ulang berkasnya."
+        )
+        return None
+    progress.now("membaca…")
+    try:
+        raw = read_bytes(data, report.filename, settings.max_file_bytes, settings.max_pages)
+    except ReadError as exc:
+        log.info("upload %s refused: %s", report.filename, exc.message)
+        report.fail(exc.pesan)
+        return None
+    report.kind = raw.kind
+    report.pages = len(raw.pages) if raw.kind == "pdf" else None
+    progress.done(_read_stage(raw))
+    return raw
+
+
+def _already_there(store: KnowledgeStore, digest: str, report: UploadReport) -> bool:
+    """The very same content is in the knowledge base already (under any name): nothing to do."""
+    with store.sessions() as session:
+        same = session.scalars(select(DocumentRow).where(DocumentRow.content_hash == digest)).first()
+    if same is None:
+        return False
+    report.action = "unchanged"
+    report.doc, report.title, report.doc_type = same.doc, same.title, same.doc_type
+    report.stored, report.passages = Path(same.source).name, same.passage_count
+    return True
+
+
+def _write_version(
+    store: KnowledgeStore, folder: Path, target: Path, data: bytes, previous: list[Version], progress: Progress
+) -> FileOutcome:
+    """Ingest under the final name from a hidden copy, moved into place only once the ingest succeeded."""
+    temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{target.name}"
+    _write(temp, data)
+    try:
+        outcome = Pipeline(cast(KnowledgeStore, _ObservedStore(store, progress))).ingest_file(target, data)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if outcome.action not in ("added", "updated"):
+        temp.unlink(missing_ok=True)
+        return outcome
+    progress.done("disimpan")
+    _put_in_place(folder, temp, target, previous)
+    return outcome
+
+
+def _describe(
+    report: UploadReport, outcome: FileOutcome, target: Path, previous: list[Version], diff: PassageDiff
+) -> None:
+    report.action = "updated" if previous else "added"
+    report.stored = target.name
+    report.doc, report.title, report.doc_type = outcome.doc, outcome.title, outcome.doc_type
+    report.passages = outcome.passages
+    report.previous = previous
+    report.diff = diff
+    report.followups_added = outcome.followups_added
+    report.followups_changed = outcome.followups_changed
+    report.followups_removed = outcome.followups_removed
+    for warning in outcome.warnings:
+        log.info("%s: %s", target.name, warning)
+    outside = next((v for v in previous if not v.inside_folder), None)
+    if outside is not None:
+        report.warnings.append(
+            f"Versi sebelumnya berasal dari berkas di luar folder unggahan ({Path(outside.source).name}). "
+            "Jika folder itu dimasukkan ulang dengan python -m ingest, versi lama itu dapat kembali; "
+            "pindahkan atau hapus berkas lama tersebut di server."
+        )
+    # Ours first: the parsers' list can be long and the reply shows only the first few.
+    report.warnings += [explain_warning(w) for w in outcome.warnings]
+
+
+def _read_stage(raw: RawText) -> str:
+    if raw.kind == "pdf":
+        return f"dibaca (PDF, {len(raw.pages)} halaman)"
+    return f"dibaca ({KIND_NAMES[raw.kind]})"
+
+
+def _choose_target(store: KnowledgeStore, folder: Path, safe: str, doc: str) -> Path:
+    """The same name again is a new version of the same document; a name held by anything else is kept."""
+    stem, extension = safe.rsplit(".", 1)
+    number = 1
+    while True:
+        path = folder / (safe if number == 1 else f"{stem}-{number}.{extension}")
+        row = store.document_for_source(str(path))
+        if row is not None and row.doc == doc:
+            return path
+        if row is None and not path.exists():
+            return path
+        number += 1
+
+
+def _snapshot(
+    store: KnowledgeStore, folder: Path, target: Path, doc: str
+) -> tuple[list[Version], list[tuple[str, str | None, str]]]:
+    """The versions the write will replace (same file or same document) and their passages, before it."""
+    with store.sessions() as session:
+        rows = session.scalars(
+            select(DocumentRow).where(or_(DocumentRow.source == str(target), DocumentRow.doc == doc))
+        ).all()
+        versions = [
+            Version(r.doc, r.title, r.source, r.ingested_at, r.passage_count, Path(r.source).parent == folder)
+            for r in rows
+        ]
+        passages = session.execute(
+            select(PassageRow.label, PassageRow.pasal, PassageRow.text)
+            .where(PassageRow.document_id.in_([r.id for r in rows]))
+            .order_by(PassageRow.document_id, PassageRow.position)
+        ).all()
+    return versions, [(p.label, p.pasal, p.text) for p in passages]
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _put_in_place(folder: Path, temp: Path, target: Path, previous: list[Version]) -> None:
+    """Move the new file to its name; files of replaced versions go to the archive, not back into ingests."""
+    archive = folder / ARCHIVE_DIR
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    superseded = {Path(v.source) for v in previous if v.inside_folder} | ({target} if target.exists() else set())
+    for path in superseded:
+        if path.exists():
+            archive.mkdir(exist_ok=True)
+            os.replace(path, archive / f"{stamp}-{path.name}")
+    os.replace(temp, target)
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of an upload that crashed (uploads run one at a time, so none is in use)."""
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        log.info("removing %s left by an interrupted upload", path.name)
+        path.unlink(missing_ok=True)
+
+
+def diff_passages(doc: str, old: list[tuple[str, str | None, str]], new: list[Passage]) -> PassageDiff:
+    """Compare by citation label (ids change with every version; labels say what a reader cites)."""
+    before: dict[str, list[str]] = {}
+    pasal_of: dict[str, str | None] = {}
+    for label, pasal, text in old:
+        before.setdefault(label, []).append(text)
+        pasal_of[label] = pasal
+    after: dict[str, list[str]] = {}
+    for passage in new:
+        after.setdefault(passage.label, []).append(passage.text)
+        pasal_of.setdefault(passage.label, passage.pasal)
+    diff = PassageDiff()
+    if not before:
+        return diff
+    for label, texts in after.items():
+        if label not in before:
+            diff.added.append(label)
+        elif before[label] != texts:
+            diff.changed.append(label)
+        else:
+            diff.unchanged += 1
+    diff.removed = [label for label in before if label not in after]
+    for label in diff.changed + diff.removed:
+        pasal = pasal_of.get(label)
+        if pasal:
+            diff.articles.add((doc, pasal))
+        diff.labels.add(label)
+    return diff
+
+
+# --- removing -------------------------------------------------------------------------------------------
+
+
+def find_documents(store: KnowledgeStore, name: str) -> list[DocumentRow]:
+    """Documents matching a short name ("PP 7/2008") or a file name, exactly; else those containing it."""
+    key = _squash(name)
+    if not key:
+        return []
+    rows = store.documents()
+    exact = [r for r in rows if key in (_squash(r.doc), _squash(Path(r.source).name), _squash(Path(r.source).stem))]
+    if exact:
+        return exact
+    return [r for r in rows if any(key in _squash(v) for v in (r.doc, Path(r.source).name, r.title))]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.lower())
+
+
+def remove_document(store: KnowledgeStore, settings: Settings, source: str) -> RemovalReport | None:
+    """Remove one document and its stored file (only files in the documents folder are deleted)."""
+    row = store.document_for_source(source)
+    if row is None:
+        return None
+    folder = settings.docs_dir.resolve()
+    path = Path(source)
+    report = RemovalReport(row.doc, row.title, path.name, inside_folder=path.parent == folder)
+    outcome = Pipeline(store).remove(source)
+    report.passages_removed = outcome.passages_removed
+    report.followups_removed = outcome.followups_removed
+    if report.inside_folder and path.exists():
+        path.unlink()
+        report.file_deleted = True
+    report.status_changes = store.refresh_statuses()
+    store.rebuild_bm25()
+    log.info("removed %s (%s): %d passages", row.doc, source, report.passages_removed)
+    return report
+
+
+# --- who asked about what changed -----------------------------------------------------------------------
+
+
+@dataclass
+class Asker:
+    user_id: int
+    articles: list[str]  # short labels: "Pasal 2 ayat (1)"
+    question: str  # the most recent of their questions about them
+
+
+def askers_of_changes(
+    sessions: sessionmaker[Session], report: UploadReport, *, exclude: int | None = None, now: datetime | None = None
+) -> list[Asker]:
+    """Users whose answers in the last NOTICE_DAYS cited a passage this upload changed or removed."""
+    diff = report.diff
+    if report.action != "updated" or not (diff.articles or diff.labels):
+        return []
+    since = (now or utcnow()) - timedelta(days=NOTICE_DAYS)
+    with sessions() as session:
+        rows = session.execute(
+            select(AnswerRow.user_id, AnswerRow.question, AnswerRow.citations)
+            .where(AnswerRow.created_at >= since, AnswerRow.user_id.is_not(None))
+            .order_by(AnswerRow.created_at.desc())
+        ).all()
+    found: dict[int, Asker] = {}
+    for user_id, question, citations in rows:
+        if user_id == exclude:
+            continue
+        for cited in citations or []:
+            if not _affected(cited, diff):
+                continue
+            asker = found.setdefault(user_id, Asker(user_id, [], question))
+            label = short_label(str(cited.get("label") or ""), str(cited.get("doc") or ""))
+            if label not in asker.articles:
+                asker.articles.append(label)
+    return list(found.values())
+
+
+def _affected(cited: dict[str, Any], diff: PassageDiff) -> bool:
+    doc, pasal = cited.get("doc"), cited.get("pasal")
+    if doc and pasal and (doc, pasal) in diff.articles:
+        return True
+    return cited.get("label") in diff.labels
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+
+def short_label(label: str, doc: str) -> str:
+    """"CONTOH 9/2024 Pasal 2 ayat (1)" -> "Pasal 2 ayat (1)"; "Notulen X, bagian Y" -> "bagian Y"."""
+    if doc and doc in label:
+        shorter = label.replace(doc, "", 1).replace("  ", " ").strip(" ,")
+        return shorter or label
+    return label
+
+
+def render_upload(report: UploadReport, zone: ZoneInfo) -> str:
+    if not report.ok:
+        return "\n".join(
+            [
+                f"❌ <b>Berkas {esc(report.filename)} tidak dimasukkan</b>",
+                esc(report.pesan or ""),
+                "Basis pengetahuan tidak berubah; versi yang ada tetap dipakai untuk menjawab.",
+            ]
+        )
+    identity = esc(_identity(report.doc or "", report.title or ""))
+    if report.action == "unchanged":
+        return (
+            f"ℹ️ <b>Tidak ada perubahan</b>\nIsi berkas {esc(report.filename)} sama persis dengan "
+            f"<b>{identity}</b> yang sudah ada (berkas {esc(report.stored or '-')}, {report.passages} bagian)."
+        )
+    heading = "Dokumen baru ditambahkan" if report.action == "added" else "Dokumen diperbarui"
+    lines = [f"✅ <b>{heading}</b>", f"Dikenali sebagai: <b>{identity}</b>"]
+    details = [f"Jenis: {type_name(report.doc_type or '')}", f"berkas {esc(report.stored or '-')}"]
+    if report.pages:
+        details.append(f"{report.pages} halaman")
+    lines.append(" · ".join(details))
+    if report.previous:
+        for version in report.previous:
+            lines.append(
+                f"Menggantikan versi {format_time(version.ingested_at, zone)} (berkas "
+                f"{esc(Path(version.source).name)}, {version.passage_count} bagian)."
+            )
+    else:
+        lines.append("Dokumen baru; belum ada versi sebelumnya.")
+    lines.append(_passage_line(report))
+    lines += _changed_lines(report)
+    followups = (report.followups_added, report.followups_changed, report.followups_removed)
+    if any(followups):
+        lines.append("Tindak lanjut: {} baru, {} berubah, {} dihapus.".format(*followups))
+    if report.revoked_by:
+        lines.append(f"⚠️ Dokumen ini tercatat <b>dicabut</b> oleh {esc(report.revoked_by)}.")
+    lines += status_lines(report.status_changes)
+    if report.warnings:
+        lines.append("<b>Peringatan:</b>")
+        lines += [f"• {esc(w[:300])}" for w in report.warnings[:MAX_LISTED]]
+        if len(report.warnings) > MAX_LISTED:  # a message holds 4096 characters; the log keeps them all
+            lines.append(f"• dan {len(report.warnings) - MAX_LISTED} peringatan lainnya.")
+    lines.append(f"Selesai dalam {_seconds(report.seconds)} detik; pertanyaan berikutnya memakai versi ini.")
+    return "\n".join(lines)
+
+
+def _passage_line(report: UploadReport) -> str:
+    diff = report.diff
+    if report.action == "added" or not report.previous:
+        return f"Bagian: {report.passages}."
+    return (
+        f"Bagian: {report.passages} — {len(diff.changed)} berubah, {len(diff.added)} baru, "
+        f"{len(diff.removed)} dihapus, {diff.unchanged} tetap."
+    )
+
+
+def _changed_lines(report: UploadReport) -> list[str]:
+    doc, diff = report.doc or "", report.diff
+    lines = []
+    for title, labels in (("Berubah", diff.changed), ("Baru", diff.added), ("Dihapus", diff.removed)):
+        if labels:
+            names = [short_label(label, doc) for label in labels]
+            more = f", dan {len(names) - MAX_LISTED} lainnya" if len(names) > MAX_LISTED else ""
+            lines.append(f"{title}: {esc(', '.join(names[:MAX_LISTED]))}{more}.")
+    return lines
+
+
+def status_lines(changes: list[StatusChange]) -> list[str]:
+    if not changes:
+        return []
+    lines = ["<b>Perubahan status:</b>"]
+    for change in changes:
+        if change.new == DICABUT:
+            by = f" oleh {esc(change.revoked_by)}" if change.revoked_by else ""
+            lines.append(f"• {esc(change.doc)} sekarang ditandai <b>dicabut</b>{by}")
+        elif change.new == BERLAKU:
+            lines.append(f"• {esc(change.doc)} sekarang kembali <b>berlaku</b>")
+        else:
+            lines.append(f"• {esc(change.doc)}: {esc(change.old)} → {esc(change.new)}")
+    return lines
+
+
+def render_removal(report: RemovalReport) -> str:
+    lines = [
+        f"🗑 <b>{esc(report.doc)}</b> sudah dihapus dari basis pengetahuan: {report.passages_removed} bagian"
+        + (f" dan {report.followups_removed} tindak lanjut" if report.followups_removed else "")
+        + " dihapus."
+    ]
+    if report.file_deleted:
+        lines.append(f"Berkas {esc(report.stored)} dihapus dari folder unggahan.")
+    elif not report.inside_folder:
+        lines.append(
+            f"Berkas sumbernya ({esc(report.stored)}) berada di luar folder unggahan dan tidak dihapus; jika "
+            "folder itu dimasukkan ulang dengan python -m ingest, dokumen ini akan kembali."
+        )
+    lines += status_lines(report.status_changes)
+    return "\n".join(lines)
+
+
+def type_name(doc_type: str) -> str:
+    names = {NOTULEN: "notulen rapat", REKOMENDASI: "daftar rekomendasi", DOKUMEN: "dokumen umum"}
+    return names.get(doc_type) or f"peraturan ({doc_type})"
+
+
+def _identity(doc: str, title: str) -> str:
+    return f"{doc} — {title}" if title and title != doc else doc
+
+
+def format_time(moment: datetime, zone: ZoneInfo) -> str:
+    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {local.tzname()}"
+
+
+def human_size(size: int) -> str:
+    """Indonesian style: "25,3 MB", "350 KB"."""
+    if size >= 1024 * 1024:
+        value, unit = size / (1024 * 1024), "MB"
+    elif size >= 1024:
+        value, unit = size / 1024, "KB"
+    else:
+        return f"{size} bita"
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+_WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"OCR repaired: (\d+) fixes"), lambda m: f"Teks hasil OCR diperbaiki otomatis ({m[1]} perbaikan)."),
+    (re.compile(r"No articles \(Pasal\) found"), lambda m: "Tidak ada pasal yang dapat dikenali."),
+    (
+        re.compile(r"Pasal numbering has gaps \(missing or unreadable: (.+)\)"),
+        lambda m: f"Penomoran pasal melompat; pasal yang tidak ada atau tidak terbaca: {m[1]}.",
+    ),
+    (re.compile(r"Pasal (\S+) has a heading but no text"), lambda m: f"Pasal {m[1]} memiliki judul tetapi tanpa isi."),
+    (
+        re.compile(r"No identity header found; identity (.+) taken from the file name"),
+        lambda m: f"Kepala peraturan tidak ditemukan; identitas {m[1]} diambil dari nama berkas.",
+    ),
+    (
+        re.compile(r"File name suggests (.+) but the text says (.+); using the text"),
+        lambda m: f"Nama berkas menunjukkan {m[1]}, tetapi teksnya menyebut {m[2]}; yang dipakai adalah teksnya.",
+    ),
+    (
+        re.compile(r"no meeting date found; relative deadlines cannot be resolved"),
+        lambda m: "Tanggal rapat tidak ditemukan; tenggat relatif tidak dapat dihitung.",
+    ),
+    (
+        re.compile(r"(.+): the same item number appears twice in this section"),
+        lambda m: f"{m[1]}: nomor butir yang sama muncul dua kali.",
+    ),
+    (
+        re.compile(r"(.+): no deadline \('(.+)' could not be read as a date\)"),
+        lambda m: f"{m[1]}: tenggat “{m[2]}” tidak dapat dibaca sebagai tanggal.",
+    ),
+    (re.compile(r"(.+): no deadline"), lambda m: f"{m[1]}: tanpa tenggat."),
+    (
+        re.compile(r"(.+): no responsible unit \(PIC\) found"),
+        lambda m: f"{m[1]}: unit penanggung jawab tidak ditemukan.",
+    ),
+    (
+        re.compile(r"(.+): unknown status '(.+)', treated as 'baru'"),
+        lambda m: f"{m[1]}: status “{m[2]}” tidak dikenal, dianggap “baru”.",
+    ),
+    (
+        re.compile(r"no title found; the document is called '(.+)'"),
+        lambda m: f"Judul tidak ditemukan; dokumen dinamai “{m[1]}”.",
+    ),
+    (
+        re.compile(r"a recommendation list without any recognisable item"),
+        lambda m: "Daftar rekomendasi tanpa butir yang dapat dikenali.",
+    ),
+)
+
+
+def explain_warning(warning: str) -> str:
+    """The parsers' warnings (English, for logs) in the admin's language; unknown ones as they are."""
+    for pattern, say in _WARNINGS:
+        match = pattern.fullmatch(warning)
+        if match:
+            return say(match)
+    return warning
