@@ -31,8 +31,10 @@ from telegram.ext import (
 from bot import keyboards, sender
 from bot.handlers import admin, announce, ask, documents, feedback, groups, info, media, passages, registration
 from bot.handlers.errors import on_error, track_handlers
+from bot.handlers.followups import register as register_followups
 from bot.persistence import SqlPersistence
 from bot.processor import PerChatUpdateProcessor
+from bot.reminders import install_reminders
 from bot.services import Services, install, services
 from knowledge.answer import Assistant
 from knowledge.config import Settings
@@ -45,10 +47,12 @@ MEMBER_COMMANDS = [
     BotCommand("tanya", "Ajukan pertanyaan"),
     BotCommand("pasal", "Tampilkan bunyi pasal, misalnya /pasal 7 ayat 5"),
     BotCommand("sumber", "Daftar dokumen yang tersedia"),
+    BotCommand("tindaklanjut", "Tindak lanjut rapat untuk unit Anda"),
     BotCommand("daftar", "Mendaftar sebagai pengguna"),
     BotCommand("bantuan", "Petunjuk penggunaan"),
 ]
-GROUP_COMMANDS = [c for c in MEMBER_COMMANDS if c.command != "daftar"]
+PRIVATE_ONLY = {"daftar", "tindaklanjut"}
+GROUP_COMMANDS = [c for c in MEMBER_COMMANDS if c.command not in PRIVATE_ONLY]
 
 
 def build_application(
@@ -88,6 +92,7 @@ def build_application(
     application.add_error_handler(on_error)
     if application.job_queue is not None:
         application.job_queue.run_daily(_housekeeping, time=time(3, 0), name="housekeeping")
+    install_reminders(application)  # follow-ups: settle unfinished sends, schedule the reminder job
     return application
 
 
@@ -96,6 +101,7 @@ def _register(app: Application) -> None:
     text = filters.TEXT & ~filters.COMMAND
 
     app.add_handler(TypeHandler(Update, groups.group_gate), GATE)
+    register_followups(app, CAPTURE)  # its prompt answers and "#ID" replies come before the comment capture
     app.add_handler(MessageHandler(filters.TEXT, feedback.capture_comment), CAPTURE)
 
     app.add_handler(registration.conversation())

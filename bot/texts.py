@@ -31,9 +31,18 @@ HELP_MEMBER = (
     "/tanya PERTANYAAN — mengajukan pertanyaan\n"
     "/pasal 7 ayat 5 PP 19/2022 — menampilkan bunyi pasal (bisa juga /pasal 7(5) atau /pasal 24)\n"
     "/sumber — daftar dokumen yang tersedia\n"
+    "/tindaklanjut — tindak lanjut rapat yang menjadi tanggung jawab unit Anda\n"
+    "/berhenti, /langganan — berhenti atau kembali menerima pengumuman biasa\n"
     "/bantuan — menampilkan petunjuk ini\n\n"
     "Di bawah setiap jawaban ada tombol <b>Teks lengkap</b>, <b>Pasal terkait</b>, serta 👍 / 👎 "
     "untuk memberi penilaian."
+)
+
+HELP_SECRETARIAT = (
+    "<b>Perintah sekretariat</b>\n"
+    "/umumkan — menyusun dan mengirim pengumuman (teks, dokumen, atau foto) kepada pengguna terpilih\n"
+    "/pengumuman — daftar pengumuman beserta laporan pengirimannya\n"
+    "/tindaklanjut — seluruh tindak lanjut; tambah, ubah, dan saring per unit, status, atau rapat"
 )
 
 HELP_ADMIN = (
@@ -118,10 +127,6 @@ UNSUPPORTED_MEDIA = {
     "contact": "kontak",
 }
 MEDIA_REPLY = "Mohon maaf, Sinergi belum dapat membaca {kind}. Silakan tulis pertanyaan Anda dalam bentuk teks."
-ADMIN_UPLOAD_LATER = (
-    "Unggah dokumen melalui bot akan tersedia pada versi berikutnya. Untuk sementara, tambahkan dokumen di "
-    "server dengan perintah <code>python -m ingest FOLDER</code>."
-)
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Kirim /bantuan untuk melihat daftar perintah."
 ERROR = "Mohon maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi beberapa saat lagi."
 

@@ -124,7 +124,11 @@ async def test_stickers_photos_voice_and_files_get_a_clear_reply(bot_corpus: Cor
             assert f"belum dapat membaca {kind}" in reply
         await env.server.send_document(env.admin, b"%PDF-1.4 latihan", filename="pp-baru.pdf")
         [admin_reply] = await env.server.wait_for_messages(env.admin)
-        assert "versi berikutnya" in admin_reply["text"] and "python -m ingest" in admin_reply["text"]
+        # An admin's file is offered for ingestion rather than refused.
+        assert "belum dimasukkan ke basis pengetahuan" in admin_reply["text"]
+        assert [b["text"] for row in admin_reply["reply_markup"]["inline_keyboard"] for b in row] == [
+            "📥 Masukkan ke basis pengetahuan"
+        ]
 
 
 @async_test

@@ -14,7 +14,7 @@ from bot.render import esc, pack
 from bot.roles import current_user, in_group, members_only
 from bot.services import services
 from knowledge.model import DICABUT
-from knowledge.users import PENDING, User
+from knowledge.users import ADMIN, PENDING, SEKRETARIAT, User
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -29,6 +29,8 @@ def help_text(user: User | None, *, welcome: bool, allowed_group: bool = False) 
         parts.append(texts.HELP_MEMBER)
     elif user is not None and user.active:
         parts.append(texts.HELP_MEMBER)
+        if user.role in (ADMIN, SEKRETARIAT):
+            parts.append(texts.HELP_SECRETARIAT)
         if user.is_admin:
             parts.append(texts.HELP_ADMIN)
         role = texts.ROLE_NAMES.get(user.role, user.role)
