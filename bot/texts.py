@@ -475,7 +475,7 @@ TL_ADD_ASK_OFFICIALS = (
 )
 TL_ADD_SAVED = "Tindak lanjut <b>#{id}</b> dicatat.\n\n{item}"
 
-# Documents: upload, list, remove, reindex (issue 7; the upload report itself is rendered by ingest/uploads.py)
+# Documents: upload, list, remove, reindex (issue 7; the upload report itself is rendered by bot/upload_report.py)
 HELP_ADMIN += (  # extended here so the document commands stay next to their texts
     "\n/ingest — memasukkan dokumen (kirim PDF, DOCX, MD, atau TXT dengan keterangan /ingest)\n"
     "/dokumen — daftar dokumen dengan status, versi, dan jumlah bagian\n"

@@ -1,5 +1,5 @@
 """Documents that admins send to the bot: safe names in the documents folder, checks before ingesting, one
-incremental ingest, and a report of what changed (rendered as the bot's reply).
+incremental ingest, and a report of what changed (bot/upload_report.py words it for the admin).
 
 A file is checked (type by content, size, pages, parsable) before anything is written. It is then written
 under a hidden temporary name, ingested under its final name, and moved into place only when the ingest
@@ -9,7 +9,6 @@ files are skipped by `python -m ingest FOLDER`). Replaced files are kept in a hi
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -22,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,7 +29,7 @@ from ingest.pipeline import FileOutcome, Pipeline, parse_document
 from ingest.readers import RawText, ReadError, read_bytes
 from knowledge.config import Settings
 from knowledge.db import AnswerRow, DocumentRow, PassageRow, utcnow
-from knowledge.model import BERLAKU, DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, Passage, content_hash
+from knowledge.model import DICABUT, Passage, content_hash
 from knowledge.store import EmbeddingModelMismatch, KnowledgeStore, StatusChange
 
 log = logging.getLogger(__name__)
@@ -44,16 +42,10 @@ EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt"}
 # Markdown and plain text are one family: a .txt with headings is read as Markdown and is not mislabelled.
 TEXT_EXTENSIONS = {".md": ".md", ".markdown": ".md", ".txt": ".txt", ".text": ".txt"}
 KIND_NAMES = {"pdf": "PDF", "docx": "DOCX", "md": "Markdown", "txt": "teks"}
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 MAX_LISTED = 8
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 # --- progress -------------------------------------------------------------------------------------------
@@ -217,31 +209,6 @@ class RemovalReport:
 # --- uploading ------------------------------------------------------------------------------------------
 
 
-def size_problem(size: int | None, name: str, settings: Settings) -> str | None:
-    """Why a file of this size cannot be taken (checked before downloading it), or None."""
-    if size is None:
-        return None
-    if size > TELEGRAM_DOWNLOAD_LIMIT:
-        return beyond_telegram(name, size)
-    if size > settings.max_file_bytes:
-        return (
-            f"Berkas <b>{esc(name)}</b> terlalu besar ({human_size(size)}); batas unggahan adalah "
-            f"{human_size(settings.max_file_bytes)} (pengaturan MAX_FILE_MB)."
-        )
-    return None
-
-
-def beyond_telegram(name: str, size: int | None) -> str:
-    """Telegram itself will not hand the bot a file this big: say so, and what to do instead."""
-    measured = f"berukuran {human_size(size)}" if size else "berukuran lebih dari 20 MB"
-    return (
-        f"Berkas <b>{esc(name)}</b> {measured}. Bot Telegram hanya dapat mengunduh berkas sampai 20 MB, "
-        "sehingga berkas ini tidak dapat diproses melalui chat. Perkecil berkasnya (misalnya simpan ulang PDF "
-        "dengan kompresi atau pisahkan per bagian), atau minta pengelola server memasukkannya dengan "
-        "<code>python -m ingest FOLDER</code>."
-    )
-
-
 def ingest_upload(
     store: KnowledgeStore, settings: Settings, data: bytes, filename: str | None, progress: Progress | None = None
 ) -> UploadReport:
@@ -274,7 +241,7 @@ def _ingest(store: KnowledgeStore, settings: Settings, data: bytes, report: Uplo
         log.info("upload %s not parsable: %s", report.filename, exc)
         report.fail(f"Berkas {report.filename} tidak dapat diurai: isinya tidak dikenali.")
         return
-    progress.done(f"dikenali sebagai {_identity(parsed.doc, parsed.title)}")
+    progress.done(f"dikenali sebagai {document_identity(parsed.doc, parsed.title)}")
     if mislabelled(report.filename, raw.kind):
         report.warnings.append(
             f"Nama berkas berakhiran {Path(report.filename).suffix}, tetapi isinya {KIND_NAMES[raw.kind]}; "
@@ -562,141 +529,8 @@ def _affected(cited: dict[str, Any], diff: PassageDiff) -> bool:
 # --- rendering ------------------------------------------------------------------------------------------
 
 
-def short_label(label: str, doc: str) -> str:
-    """"CONTOH 9/2024 Pasal 2 ayat (1)" -> "Pasal 2 ayat (1)"; "Notulen X, bagian Y" -> "bagian Y"."""
-    if doc and doc in label:
-        shorter = label.replace(doc, "", 1).replace("  ", " ").strip(" ,")
-        return shorter or label
-    return label
-
-
-def render_upload(report: UploadReport, zone: ZoneInfo) -> str:
-    if not report.ok:
-        return "\n".join(
-            [
-                f"❌ <b>Berkas {esc(report.filename)} tidak dimasukkan</b>",
-                esc(report.pesan or ""),
-                "Basis pengetahuan tidak berubah; versi yang ada tetap dipakai untuk menjawab.",
-            ]
-        )
-    identity = esc(_identity(report.doc or "", report.title or ""))
-    if report.action == "unchanged":
-        return (
-            f"ℹ️ <b>Tidak ada perubahan</b>\nIsi berkas {esc(report.filename)} sama persis dengan "
-            f"<b>{identity}</b> yang sudah ada (berkas {esc(report.stored or '-')}, {report.passages} bagian)."
-        )
-    heading = "Dokumen baru ditambahkan" if report.action == "added" else "Dokumen diperbarui"
-    lines = [f"✅ <b>{heading}</b>", f"Dikenali sebagai: <b>{identity}</b>"]
-    details = [f"Jenis: {type_name(report.doc_type or '')}", f"berkas {esc(report.stored or '-')}"]
-    if report.pages:
-        details.append(f"{report.pages} halaman")
-    lines.append(" · ".join(details))
-    if report.previous:
-        for version in report.previous:
-            lines.append(
-                f"Menggantikan versi {format_time(version.ingested_at, zone)} (berkas "
-                f"{esc(Path(version.source).name)}, {version.passage_count} bagian)."
-            )
-    else:
-        lines.append("Dokumen baru; belum ada versi sebelumnya.")
-    lines.append(_passage_line(report))
-    lines += _changed_lines(report)
-    followups = (report.followups_added, report.followups_changed, report.followups_removed)
-    if any(followups):
-        lines.append("Tindak lanjut: {} baru, {} berubah, {} dihapus.".format(*followups))
-    if report.revoked_by:
-        lines.append(f"⚠️ Dokumen ini tercatat <b>dicabut</b> oleh {esc(report.revoked_by)}.")
-    lines += status_lines(report.status_changes)
-    if report.warnings:
-        lines.append("<b>Peringatan:</b>")
-        lines += [f"• {esc(w[:300])}" for w in report.warnings[:MAX_LISTED]]
-        if len(report.warnings) > MAX_LISTED:  # a message holds 4096 characters; the log keeps them all
-            lines.append(f"• dan {len(report.warnings) - MAX_LISTED} peringatan lainnya.")
-    lines.append(f"Selesai dalam {_seconds(report.seconds)} detik; pertanyaan berikutnya memakai versi ini.")
-    return "\n".join(lines)
-
-
-def _passage_line(report: UploadReport) -> str:
-    diff = report.diff
-    if report.action == "added" or not report.previous:
-        return f"Bagian: {report.passages}."
-    return (
-        f"Bagian: {report.passages} — {len(diff.changed)} berubah, {len(diff.added)} baru, "
-        f"{len(diff.removed)} dihapus, {diff.unchanged} tetap."
-    )
-
-
-def _changed_lines(report: UploadReport) -> list[str]:
-    doc, diff = report.doc or "", report.diff
-    lines = []
-    for title, labels in (("Berubah", diff.changed), ("Baru", diff.added), ("Dihapus", diff.removed)):
-        if labels:
-            names = [short_label(label, doc) for label in labels]
-            more = f", dan {len(names) - MAX_LISTED} lainnya" if len(names) > MAX_LISTED else ""
-            lines.append(f"{title}: {esc(', '.join(names[:MAX_LISTED]))}{more}.")
-    return lines
-
-
-def status_lines(changes: list[StatusChange]) -> list[str]:
-    if not changes:
-        return []
-    lines = ["<b>Perubahan status:</b>"]
-    for change in changes:
-        if change.new == DICABUT:
-            by = f" oleh {esc(change.revoked_by)}" if change.revoked_by else ""
-            lines.append(f"• {esc(change.doc)} sekarang ditandai <b>dicabut</b>{by}")
-        elif change.new == BERLAKU:
-            lines.append(f"• {esc(change.doc)} sekarang kembali <b>berlaku</b>")
-        else:
-            lines.append(f"• {esc(change.doc)}: {esc(change.old)} → {esc(change.new)}")
-    return lines
-
-
-def render_removal(report: RemovalReport) -> str:
-    lines = [
-        f"🗑 <b>{esc(report.doc)}</b> sudah dihapus dari basis pengetahuan: {report.passages_removed} bagian"
-        + (f" dan {report.followups_removed} tindak lanjut" if report.followups_removed else "")
-        + " dihapus."
-    ]
-    if report.file_deleted:
-        lines.append(f"Berkas {esc(report.stored)} dihapus dari folder unggahan.")
-    elif not report.inside_folder:
-        lines.append(
-            f"Berkas sumbernya ({esc(report.stored)}) berada di luar folder unggahan dan tidak dihapus; jika "
-            "folder itu dimasukkan ulang dengan python -m ingest, dokumen ini akan kembali."
-        )
-    lines += status_lines(report.status_changes)
-    return "\n".join(lines)
-
-
-def type_name(doc_type: str) -> str:
-    names = {NOTULEN: "notulen rapat", REKOMENDASI: "daftar rekomendasi", DOKUMEN: "dokumen umum"}
-    return names.get(doc_type) or f"peraturan ({doc_type})"
-
-
-def _identity(doc: str, title: str) -> str:
+def document_identity(doc: str, title: str) -> str:
     return f"{doc} — {title}" if title and title != doc else doc
-
-
-def format_time(moment: datetime, zone: ZoneInfo) -> str:
-    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
-    local = moment.replace(tzinfo=UTC).astimezone(zone)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {local.tzname()}"
-
-
-def human_size(size: int) -> str:
-    """Indonesian style: "25,3 MB", "350 KB"."""
-    if size >= 1024 * 1024:
-        value, unit = size / (1024 * 1024), "MB"
-    elif size >= 1024:
-        value, unit = size / 1024, "KB"
-    else:
-        return f"{size} bita"
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
 
 
 _WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -754,3 +588,11 @@ def explain_warning(warning: str) -> str:
         if match:
             return say(match)
     return warning
+
+
+def short_label(label: str, doc: str) -> str:
+    """"CONTOH 9/2024 Pasal 2 ayat (1)" -> "Pasal 2 ayat (1)"; "Notulen X, bagian Y" -> "bagian Y"."""
+    if doc and doc in label:
+        shorter = label.replace(doc, "", 1).replace("  ", " ").strip(" ,")
+        return shorter or label
+    return label

@@ -15,6 +15,10 @@ import pytest
 from bot_harness import offline_settings
 from fakes.openai_server import FakeOpenAI
 
+from bot.upload_report import (
+    render_removal,
+    render_upload,
+)
 from ingest.pipeline import Pipeline
 from ingest.uploads import (
     ARCHIVE_DIR,
@@ -26,8 +30,6 @@ from ingest.uploads import (
     ingest_upload,
     mislabelled,
     remove_document,
-    render_removal,
-    render_upload,
     safe_filename,
 )
 from knowledge.config import Settings

@@ -1,6 +1,7 @@
 """Admins manage the knowledge base from Telegram: upload (/ingest), /dokumen, /hapus, /reindex.
 
-The work itself (checks, storing, ingesting, reports) is in ingest/uploads.py and the store; this module
+The work itself (checks, storing, ingesting, reports) is in ingest/uploads.py and the store, the wording of
+the reports in bot/upload_report.py; this module
 downloads, asks for confirmation, runs one job at a time in a worker thread and shows its progress. Jobs run
 as application tasks, so the admin's chat (whose updates are handled in order) is not held up meanwhile,
 and everyone else keeps getting answers from the previous state until a job has switched it.
@@ -29,22 +30,24 @@ from bot.handlers.ask import command_arguments
 from bot.render import esc, pack
 from bot.roles import admins_only, current_user, private_only
 from bot.services import Services, services
+from bot.upload_report import (
+    beyond_telegram,
+    format_time,
+    human_size,
+    render_removal,
+    render_upload,
+    size_problem,
+    type_name,
+)
 from ingest.uploads import (
     NOTICE_DAYS,
     Progress,
     UploadReport,
     askers_of_changes,
-    beyond_telegram,
     display_name,
     find_documents,
-    format_time,
-    human_size,
     ingest_upload,
     remove_document,
-    render_removal,
-    render_upload,
-    size_problem,
-    type_name,
 )
 from knowledge.db import DocumentRow
 from knowledge.model import DICABUT
