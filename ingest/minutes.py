@@ -448,6 +448,7 @@ def _extract_fields(text: str) -> tuple[str, dict[str, str]]:
         rest = rest[:start] + " " + rest[end:]
     rest = re.sub(r"\(\s*[;,.]?\s*\)", " ", rest)
     rest = re.sub(r"(?m)^\s*(?:[-*•]|\d+[.)]|[a-z][.)])\s*$", "", rest)  # markers of field-only lines
+    rest = re.sub(r"\s*([,;])(?:\s*[,;])+", r"\1", rest)  # "provinsi, , paling lambat": a field was cut out
     return " ".join(rest.split()).strip(" ;,:-"), fields
 
 

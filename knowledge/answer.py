@@ -102,7 +102,8 @@ class Assistant:
             "generate": (done - retrieved_at) * 1000,
             "total": (done - started) * 1000,
         }
-        if chat_id is not None:
+        if chat_id is not None and not answer.abstained:
+            # A question nothing answered is no context for the next one.
             self.conversations.remember(chat_id, standalone, retrieval.restricted_to)
         return answer
 

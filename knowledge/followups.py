@@ -421,7 +421,7 @@ _QUESTION_WORDS = frozenset(
     "untuk dan atau di ke pada dalam ada adakah masih sudah belum telah tindak lanjut tindaklanjut rekomendasi "
     "status semua seluruh item butir selesai terlambat batal dibatalkan berjalan sedang harus perlu".split()
 )
-MAX_ANSWER_ITEMS = 20
+MAX_ANSWER_ITEMS = 8  # a phone screen; the rest is one command away
 
 
 def is_followup_question(question: str) -> bool:

@@ -167,3 +167,10 @@ def test_followups_command_lists_items_from_the_minutes(settings):
     assert set(item) == {"id", "text", "units", "due", "status", "source"}
     assert item["due"] == "2024-06-30" and item["status"] == "baru"
     assert item["source"]["label"].endswith("bagian Rekomendasi butir 2")
+
+
+def test_a_question_nothing_answered_is_no_context_for_the_next(assistant):
+    assistant.ask("Apa bunyi Pasal 45 Peraturan Contoh Nomor 5 Tahun 2023?", chat_id="rapat-2")
+    follow_up = assistant.ask("kalau dana pendamping?", chat_id="rapat-2")
+    assert "Pasal 45" not in follow_up.answer
+    assert follow_up.standalone_question is None
