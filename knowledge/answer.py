@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from knowledge.bm25 import tokenize
+from knowledge.chat_state import ChatState
 from knowledge.citations import verify_answer
 from knowledge.config import Settings
 from knowledge.conversation import Conversations
@@ -82,7 +83,7 @@ class Assistant:
         self.settings = settings
         self.retriever = Retriever(store, primary_doc=settings.primary_document)
         self.llm = llm if llm is not None else (LLMClient(settings) if settings.llm_enabled else None)
-        self.conversations = Conversations()
+        self.conversations = Conversations(ChatState(store.sessions))
 
     def ask(self, question: str, chat_id: str | int | None = None) -> Answer:
         started = time.perf_counter()

@@ -1,10 +1,15 @@
-"""Conversation context: a short follow-up ("kalau untuk provinsi?") is read with the previous question."""
+"""Conversation context: a short follow-up ("kalau untuk provinsi?") is read with the previous question.
+
+The previous question of each chat is kept in the database, so a restart of the bot in the middle of a
+conversation loses nothing."""
 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from knowledge.chat_state import ChatState
 
 # How long a previous question stays context for the next one.
 CONTEXT_SECONDS = 15 * 60
@@ -20,26 +25,26 @@ _REFERS_BACK = re.compile(r"\b(itu|tersebut|tadi|tsb|nya|hal ini|yang sama)\b", 
 class Turn:
     question: str
     docs: list[str] = field(default_factory=list)
-    at: float = field(default_factory=time.monotonic)
 
 
 class Conversations:
-    """The last question of each chat (in memory: context is short-lived by nature)."""
+    """The last question of each chat, for CONTEXT_SECONDS."""
 
-    def __init__(self) -> None:
-        self._last: dict[str, Turn] = {}
+    SCOPE = "conversation"
+
+    def __init__(self, state: ChatState) -> None:
+        self._state = state
 
     def remember(self, chat_id: str | int, question: str, docs: list[str]) -> None:
-        self._last[str(chat_id)] = Turn(question, list(docs))
+        value = {"question": question, "docs": list(docs)}
+        self._state.set(self.SCOPE, str(chat_id), value, timedelta(seconds=CONTEXT_SECONDS))
 
     def previous(self, chat_id: str | int) -> Turn | None:
-        turn = self._last.get(str(chat_id))
-        if turn is None or time.monotonic() - turn.at > CONTEXT_SECONDS:
-            return None
-        return turn
+        value = self._state.get(self.SCOPE, str(chat_id))
+        return Turn(value["question"], list(value.get("docs") or [])) if value else None
 
     def forget(self, chat_id: str | int) -> None:
-        self._last.pop(str(chat_id), None)
+        self._state.delete(self.SCOPE, str(chat_id))
 
     @staticmethod
     def is_follow_up(question: str) -> bool:

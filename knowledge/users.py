@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.chat_state import ChatState
 from knowledge.db import AnswerRow, ChatGroupRow, ChatStateRow, FeedbackRow, UserRow, utcnow
 
 ADMIN, SEKRETARIAT, PEJABAT = "admin", "sekretariat", "pejabat"
@@ -140,6 +141,7 @@ class UserStore:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
+        self.chat_state = ChatState(sessions)
         self.invite_codes = {_norm_code(c) for c in invite_codes if c.strip()}
         self.rate = RateLimiter(rate_limit_per_minute, 60.0, clock)
         self.bootstrap_ids: frozenset[int] = frozenset()
@@ -384,30 +386,16 @@ class UserStore:
     # --- small key/value state (conversation steps, drafts) ------------------------------------------
 
     def set_state(self, scope: str, key: str, value: Any, ttl: timedelta | None = None) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(ChatStateRow, (scope, key)) or ChatStateRow(scope=scope, key=key)
-            row.value = value
-            row.expires_at = utcnow() + ttl if ttl else None
-            row.updated_at = utcnow()
-            session.add(row)
+        self.chat_state.set(scope, key, value, ttl)
 
     def get_state(self, scope: str, key: str) -> Any:
-        with self.sessions() as session:
-            row = session.get(ChatStateRow, (scope, key))
-            if row is None or (row.expires_at is not None and row.expires_at <= utcnow()):
-                return None
-            return row.value
+        return self.chat_state.get(scope, key)
 
     def states(self, scope: str) -> dict[str, Any]:
-        now = utcnow()
-        with self.sessions() as session:
-            rows = session.scalars(select(ChatStateRow).where(ChatStateRow.scope == scope))
-            return {r.key: r.value for r in rows if r.expires_at is None or r.expires_at > now}
+        return self.chat_state.all(scope)
 
     def delete_state(self, scope: str, key: str) -> bool:
-        with self.sessions.begin() as session:
-            result = session.execute(delete(ChatStateRow).where(ChatStateRow.scope == scope, ChatStateRow.key == key))
-            return bool(result.rowcount)
+        return self.chat_state.delete(scope, key)
 
     # --- housekeeping -------------------------------------------------------------------------------
 

@@ -174,3 +174,11 @@ def test_a_question_nothing_answered_is_no_context_for_the_next(assistant):
     follow_up = assistant.ask("kalau dana pendamping?", chat_id="rapat-2")
     assert "Pasal 45" not in follow_up.answer
     assert follow_up.standalone_question is None
+
+
+def test_conversation_context_survives_a_restart(settings):
+    Assistant(KnowledgeStore(settings), settings).ask("Dari mana biaya Penugasan Daerah?", chat_id="rapat-3")
+    restarted = Assistant(KnowledgeStore(settings), settings)
+    follow_up = restarted.ask("kalau dana pendamping?", chat_id="rapat-3")
+    assert "Dari mana biaya Penugasan Daerah?" in (follow_up.standalone_question or "")
+    assert labels(follow_up)[0] == "CONTOH 5/2023 Pasal 3 ayat (2)"
