@@ -105,7 +105,7 @@ class Assistant:
         }
         if chat_id is not None and not answer.abstained:
             # A question nothing answered is no context for the next one.
-            self.conversations.remember(chat_id, standalone, retrieval.restricted_to)
+            self.conversations.remember(chat_id, standalone)
         return answer
 
     def _followup_answer(self, question: str) -> Answer | None:

@@ -74,7 +74,6 @@ class BM25Index:
         self.ids = ids
         self.generation = generation
         self.doc_freq = doc_freq or {}
-        self._row = {pid: row for row, pid in enumerate(ids)}
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], generation: str = "") -> BM25Index:
@@ -130,6 +129,3 @@ class BM25Index:
         if meta["ids"]:
             retriever = bm25s.BM25.load(str(path), show_progress=False, verbosity=0)
         return cls(retriever, meta["ids"], meta.get("generation", ""), meta.get("doc_freq"))
-
-    def row(self, passage_id: str) -> int | None:
-        return self._row.get(passage_id)

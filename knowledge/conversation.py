@@ -6,7 +6,7 @@ conversation loses nothing."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from knowledge.chat_state import ChatState
@@ -24,7 +24,6 @@ _REFERS_BACK = re.compile(r"\b(itu|tersebut|tadi|tsb|nya|hal ini|yang sama)\b", 
 @dataclass
 class Turn:
     question: str
-    docs: list[str] = field(default_factory=list)
 
 
 class Conversations:
@@ -35,16 +34,12 @@ class Conversations:
     def __init__(self, state: ChatState) -> None:
         self._state = state
 
-    def remember(self, chat_id: str | int, question: str, docs: list[str]) -> None:
-        value = {"question": question, "docs": list(docs)}
-        self._state.set(self.SCOPE, str(chat_id), value, timedelta(seconds=CONTEXT_SECONDS))
+    def remember(self, chat_id: str | int, question: str) -> None:
+        self._state.set(self.SCOPE, str(chat_id), {"question": question}, timedelta(seconds=CONTEXT_SECONDS))
 
     def previous(self, chat_id: str | int) -> Turn | None:
         value = self._state.get(self.SCOPE, str(chat_id))
-        return Turn(value["question"], list(value.get("docs") or [])) if value else None
-
-    def forget(self, chat_id: str | int) -> None:
-        self._state.delete(self.SCOPE, str(chat_id))
+        return Turn(value["question"]) if value else None
 
     @staticmethod
     def is_follow_up(question: str) -> bool:

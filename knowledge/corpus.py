@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from knowledge.bm25 import BM25Index
 from knowledge.db import DocumentRow, PassageRow
-from knowledge.model import BATANG_TUBUH, PENJELASAN, PENJELASAN_UMUM
+from knowledge.model import BATANG_TUBUH, PENJELASAN
 from knowledge.store import KnowledgeStore
 from knowledge.vectors import unit_passage_id
 
@@ -39,10 +39,6 @@ class Record:
     page: int | None = None
     section: str | None = None
     item: str | None = None
-
-    @property
-    def is_regulation(self) -> bool:
-        return self.part is not None
 
     def citation(self, score: float | None = None) -> dict[str, Any]:
         """The CIT object of the JSON answer format."""
@@ -123,17 +119,11 @@ class Corpus:
         exact = [n for n in notes if n.ayat == record.ayat]
         return exact or [n for n in notes if n.ayat is None]
 
-    def penjelasan_umum(self, doc: str) -> list[Record]:
-        return [r for r in self.records if r.doc == doc and r.part == PENJELASAN_UMUM]
-
     def has_article(self, doc: str, pasal: str, ayat: str | None = None) -> bool:
         records = self._by_article.get((doc, pasal), [])
         if ayat is None:
             return bool(records)
         return any(r.ayat == ayat for r in records)
-
-    def article_exists_anywhere(self, pasal: str) -> bool:
-        return any(key[1] == pasal for key in self._by_article)
 
 
 _DEFINITION = re.compile(
