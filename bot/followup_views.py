@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.handlers.info import format_time
-from bot.render import MAX_MESSAGE, esc, pack, utf16_len
+from bot.render import MAX_MESSAGE, esc, format_time, pack, utf16_len
 from knowledge.dates import format_indonesian_date
 from knowledge.db import FollowUpHistoryRow, FollowUpRow
 from knowledge.reminders import Attention, Reminder, effective_status

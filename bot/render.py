@@ -10,8 +10,11 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
+from knowledge.dates import format_indonesian_date
 
 MAX_MESSAGE = 4096
 _SEPARATOR = "\n\n"
@@ -23,6 +26,20 @@ _QUOTE_HEADING = re.compile(r"^\[\d{1,2}\] [^\n]{1,300}:$")
 def esc(text: str) -> str:
     """Escape for Telegram HTML (quotes need no escaping outside attributes)."""
     return html.escape(text, quote=False)
+
+
+def local_zone(name: str) -> ZoneInfo:
+    """The configured time zone (TIMEZONE); Asia/Jakarta when the name is not a valid one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Jakarta")
+
+
+def format_time(moment: datetime, zone: ZoneInfo) -> str:
+    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    return f"{format_indonesian_date(local.date())} pukul {local:%H.%M} {local.tzname()}"
 
 
 def utf16_len(text: str) -> int:

@@ -29,7 +29,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, CallbackContext
 
 from bot import texts
-from bot.render import esc
+from bot.render import esc, local_zone
 from knowledge.announcements import (
     BLOCKED,
     CANCELLED,
@@ -133,7 +133,7 @@ class Sender:
         self.application = application
         self.store = store
         self.settings = settings
-        self.zone = _zone(settings.timezone)
+        self.zone = local_zone(settings.timezone)
         self.concurrency = max(1, settings.announce_concurrency)
         rate = settings.announce_rate_per_second
         # Bursts of at most 0.1 s worth of messages: enough to make up for a short stall (a commit), while at
@@ -518,10 +518,3 @@ def _names(labels: list[str], total: int) -> list[str]:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        return ZoneInfo("Asia/Jakarta")

@@ -3,11 +3,10 @@ that ingest/uploads.py produces (the work is there; the wording and markup are h
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.render import esc
+from bot.render import esc, format_time
 from ingest.uploads import (
     MAX_LISTED,
     TELEGRAM_DOWNLOAD_LIMIT,
@@ -19,11 +18,6 @@ from ingest.uploads import (
 from knowledge.config import Settings
 from knowledge.model import BERLAKU, DICABUT, DOKUMEN, NOTULEN, REKOMENDASI
 from knowledge.store import StatusChange
-
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 
 
 def size_problem(size: int | None, name: str, settings: Settings) -> str | None:
@@ -153,12 +147,6 @@ def render_removal(report: RemovalReport) -> str:
 def type_name(doc_type: str) -> str:
     names = {NOTULEN: "notulen rapat", REKOMENDASI: "daftar rekomendasi", DOKUMEN: "dokumen umum"}
     return names.get(doc_type) or f"peraturan ({doc_type})"
-
-
-def format_time(moment: datetime, zone: ZoneInfo) -> str:
-    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
-    local = moment.replace(tzinfo=UTC).astimezone(zone)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {local.tzname()}"
 
 
 def human_size(size: int) -> str:

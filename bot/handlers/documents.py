@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
@@ -27,12 +27,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import texts
 from bot.handlers import media
 from bot.handlers.ask import command_arguments
-from bot.render import esc, pack
+from bot.render import esc, format_time, local_zone, pack
 from bot.roles import admins_only, current_user, private_only
 from bot.services import Services, services
 from bot.upload_report import (
     beyond_telegram,
-    format_time,
     human_size,
     render_removal,
     render_upload,
@@ -167,7 +166,7 @@ async def _upload(context: ContextTypes.DEFAULT_TYPE, upload: Upload, status: Pr
         return
     done = texts.DOC_PROGRESS_DONE if report.ok else texts.DOC_PROGRESS_FAILED
     await _finish(status, done.format(name=esc(upload.name)))
-    await _reply(context, upload, render_upload(report, _zone(svc)))
+    await _reply(context, upload, render_upload(report, local_zone(svc.settings.timezone)))
     if report.action == "updated":
         await _tell_askers(context, svc, report, upload)
 
@@ -219,7 +218,7 @@ async def on_documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await update.effective_message.reply_text(texts.NO_DOCUMENTS + "\n\n" + texts.DOC_LIST_FOOTER)
         return
     folder = svc.settings.docs_dir.resolve()
-    zone = _zone(svc)
+    zone = local_zone(svc.settings.timezone)
     blocks = [texts.DOC_LIST_HEADER.format(count=len(rows))]
     for number, row in enumerate(rows, start=1):
         blocks.append(f"{number}. {_document_lines(row, folder, zone)}")
@@ -274,7 +273,7 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ]
     )
     title = f" — {esc(row.title)}" if row.title and row.title != row.doc else ""
-    details = _document_lines(row, folder, _zone(svc)).split("\n", 1)[1]
+    details = _document_lines(row, folder, local_zone(svc.settings.timezone)).split("\n", 1)[1]
     await message.reply_text(
         texts.DOC_REMOVE_CONFIRM.format(doc=esc(row.doc), title=title, details=details), reply_markup=keyboard
     )
@@ -455,13 +454,6 @@ def _reply_to(upload: Upload) -> ReplyParameters:
 
 def _key(chat_id: int, user_id: int) -> str:
     return f"{chat_id}:{user_id}"
-
-
-def _zone(svc: Services) -> ZoneInfo:
-    try:
-        return ZoneInfo(svc.settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Jakarta")
 
 
 def _clip(text: str, limit: int) -> str:

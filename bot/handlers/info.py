@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.render import esc, pack
+from bot.render import esc, format_time, local_zone, pack
 from bot.roles import current_user, in_group, members_only
 from bot.services import services
 from knowledge.model import DICABUT
 from knowledge.users import ADMIN, PENDING, SEKRETARIAT, User
-
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 
 
 def help_text(user: User | None, *, welcome: bool, allowed_group: bool = False) -> str:
@@ -67,7 +60,7 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not documents:
         await update.effective_message.reply_text(texts.NO_DOCUMENTS)
         return
-    zone = _zone(svc.settings.timezone)
+    zone = local_zone(svc.settings.timezone)
     blocks = [f"<b>Dokumen dalam basis pengetahuan ({len(documents)})</b>"]
     for number, row in enumerate(documents, start=1):
         title = f" — {esc(row.title)}" if row.title and row.title != row.doc else ""
@@ -79,19 +72,6 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         blocks.append(f"{number}. <b>{esc(row.doc)}</b>{title}\n{details}")
     for message in pack(blocks):
         await update.effective_message.reply_text(message)
-
-
-def format_time(moment: datetime, zone: ZoneInfo) -> str:
-    """Stored UTC (naive) -> "27 November 2026 pukul 22.19 WIB"."""
-    local = moment.replace(tzinfo=UTC).astimezone(zone)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} {local.tzname()}"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Jakarta")
 
 
 async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
