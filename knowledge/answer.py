@@ -18,28 +18,51 @@ from knowledge.conversation import Conversations
 from knowledge.corpus import Record, normalize_term
 from knowledge.followups import followup_answer
 from knowledge.llm import NOT_FOUND, LLMClient
-from knowledge.model import DICABUT, is_placeholder
+from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, is_placeholder
+from knowledge.references import DocRef, find_article_refs
+from knowledge.refusal import ANSWER_THRESHOLD, answer_confidence
 from knowledge.retrieval import Hit, Retrieval, Retriever, defined_term
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
 
 TOP_K = 10
-# Refusal thresholds, calibrated on the development question set plus out-of-domain probes
-# (benchmarks/README.md). Coverage is the rarity-weighted share of the question's words a passage contains
-# (best of the top three, and the first alone); dense is the e5 cosine of the nearest passage.
-MIN_COVERAGE = 0.45  # below this, no passage talks about what was asked
-WEAK_TOP_COVERAGE = 0.45  # a first passage this thin needs ...
-MIN_DENSE_WHEN_WEAK = 0.87  # ... to be this close in meaning
-PARTIAL_TOP_COVERAGE = 0.6  # a half-covered first passage needs ...
-MIN_DENSE_WHEN_PARTIAL = 0.86  # ... at least this
 MAX_QUOTE_CHARS = 1500
 
 REFUSAL = (
     "Maaf, saya tidak menemukan ketentuan yang menjawab pertanyaan ini dalam dokumen yang tersedia. "
-    "Coba sebutkan istilah, pasal, atau peraturannya secara lebih spesifik, misalnya "
-    "\"Pasal 7 PP 19/2022\" atau \"pendanaan tugas pembantuan\"."
+    "Coba sebutkan istilah, pasal, atau peraturannya secara lebih spesifik, misalnya {examples}."
 )
+ENGLISH_HINT = (
+    " Sinergi paling baik menjawab pertanyaan dalam Bahasa Indonesia; silakan ajukan kembali dalam Bahasa "
+    "Indonesia. (Sinergi answers best in Indonesian: please ask again in Bahasa Indonesia.)"
+)
+INVITATION = (
+    "Silakan tulis pertanyaan Anda tentang dekonsentrasi, tugas pembantuan, atau hasil rapat koordinasi, "
+    "misalnya {examples}."
+)
+THANKS_REPLY = "Sama-sama. "
+GREETING_REPLY = "Halo. "
+_THANKS = re.compile(r"\b(?:makasih|makasi|mksh|trims|terima\s*kasih|thanks|thank|thx|tq|tengkyu)\b", re.IGNORECASE)
+_GREETING = re.compile(r"\b(?:halo|hallo|helo|hai|hi|hey|selamat\s+(?:pagi|siang|sore|malam)|assalamu)", re.IGNORECASE)
+MISSING_DOC = (
+    "Dokumen {names} belum ada dalam basis pengetahuan Sinergi, jadi saya tidak dapat menjawab berdasarkan "
+    "dokumen tersebut dan tidak mengutip peraturan lain sebagai gantinya. Daftar dokumen yang tersedia dapat "
+    "dilihat dengan /sumber."
+)
+# A bare "Pasal N" is read as the primary regulation only when that article is about what is asked.
+BARE_ARTICLE_COVERAGE = 0.5
+UNNAMED_REGULATION = (
+    "Pertanyaan Anda menyebut {article} tanpa menyebut peraturannya, dan {article} {doc} tidak membahas hal "
+    "yang ditanyakan. Sebutkan peraturan yang Anda maksud, misalnya \"{article} {doc}\"; daftar dokumen yang "
+    "tersedia dapat dilihat dengan /sumber."
+)
+FOREIGN_DOC = "{names} bukan peraturan Indonesia dan tidak ada dalam basis pengetahuan Sinergi."
+# The lead-in says what kind of source is quoted: a rule, a meeting's record, or a general document.
+LEAD_REGULATION = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
+LEAD_MINUTES = "Catatan rapat yang paling relevan dengan pertanyaan Anda:"
+LEAD_MIXED = "Ketentuan dan catatan rapat yang paling relevan dengan pertanyaan Anda:"
+LEAD_DOCUMENT = "Bagian dokumen yang paling relevan dengan pertanyaan Anda (dokumen umum, bukan peraturan):"
 
 
 @dataclass
@@ -54,6 +77,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     id: str | None = None
     standalone_question: str | None = None
+    # How sure retrieval is that the passages answer the question (0..1); answered at ANSWER_THRESHOLD and
+    # above. None where no such decision was taken (look-ups, named documents we do not hold, small talk).
+    confidence: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         scores = {h.record.id: h.score for h in self.retrieved}
@@ -66,6 +92,7 @@ class Answer:
             "citations": [r.citation(scores.get(r.id)) for r in self.citations],
             "retrieved": [h.record.citation(h.score) for h in self.retrieved],
             "notices": self.notices,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 
@@ -88,10 +115,10 @@ class Assistant:
     def ask(self, question: str, chat_id: str | int | None = None) -> Answer:
         started = time.perf_counter()
         question = question.strip()
-        followups = self._followup_answer(question)
-        if followups is not None:
-            followups.timings_ms = {"retrieve": 0.0, "generate": 0.0, "total": (time.perf_counter() - started) * 1000}
-            return followups
+        answer = self._small_talk(question) or self._followup_answer(question)
+        if answer is not None:
+            answer.timings_ms = {"retrieve": 0.0, "generate": 0.0, "total": (time.perf_counter() - started) * 1000}
+            return answer
         standalone = self._standalone(question, chat_id)
         retrieval = self.retriever.search(standalone, k=TOP_K)
         retrieved_at = time.perf_counter()
@@ -108,6 +135,28 @@ class Assistant:
             self.conversations.remember(chat_id, standalone)
         return answer
 
+    def _small_talk(self, question: str) -> Answer | None:
+        """"🙂", "?", "ok", "makasih": nothing is asked, so nothing is quoted; an invitation to ask instead."""
+        normalized = self.retriever.corpus.normalizer.normalize(question)
+        if normalized.content_words or find_article_refs(question):
+            return None
+        opening = THANKS_REPLY if _THANKS.search(question) else GREETING_REPLY if _GREETING.search(question) else ""
+        return Answer(question, opening + INVITATION.format(examples=self.examples()), True, "chat")
+
+    def examples(self) -> str:
+        """Two example questions taken from what is loaded: an article look-up and a topic."""
+        corpus = self.retriever.corpus
+        doc = self.retriever.default_doc(corpus)
+        if doc is None:
+            return "\"pendanaan tugas pembantuan\""
+        pasals = corpus.docs[doc].pasals
+        pasal = "7" if "7" in pasals else pasals[len(pasals) // 2]
+        topic = corpus.docs[doc].title.lower() or "pendanaan tugas pembantuan"
+        return f"\"Pasal {pasal} {doc}\" atau \"{topic}\""
+
+    def refusal(self, english: bool = False) -> str:
+        return REFUSAL.format(examples=self.examples()) + (ENGLISH_HINT if english else "")
+
     def _followup_answer(self, question: str) -> Answer | None:
         """"Apa saja tindak lanjut rakor Bandung yang belum selesai?" is answered from the follow-up store."""
         today = datetime.now(ZoneInfo(self.settings.timezone)).date()
@@ -122,7 +171,10 @@ class Assistant:
         if chat_id is None:
             return question
         previous = self.conversations.previous(chat_id)
-        if previous is None or not self.conversations.is_follow_up(question):
+        if previous is None:
+            return question
+        normalized = self.retriever.corpus.normalizer.normalize(question)
+        if not self.conversations.is_follow_up(question, normalized, defines=bool(defined_term(normalized.text))):
             return question
         if self.llm is not None:
             try:
@@ -137,37 +189,34 @@ class Assistant:
 
     def _compose(self, question: str, retrieval: Retrieval, standalone: str) -> Answer:
         retrieved = retrieval.hits
-        if retrieval.missing_docs and not retrieval.restricted_to:
-            names = ", ".join(retrieval.missing_docs)
-            text = (
-                f"Dokumen {names} belum ada dalam basis pengetahuan Sinergi, jadi saya tidak dapat "
-                "menjawab berdasarkan dokumen tersebut. Daftar dokumen yang tersedia dapat dilihat dengan /sumber."
-            )
-            return Answer(question, text, True, "lookup", retrieved=retrieved)
+        missing = [ref for ref in retrieval.doc_refs if not ref.docs]
+        if missing and (not retrieval.restricted_to or retrieval.article_refs):
+            return Answer(question, _missing_doc_text(missing), True, "lookup", retrieved=retrieved)
         exact = [h for h in retrieved if h.exact]
         if retrieval.missing_articles and not exact:
             return Answer(question, self._missing_article_text(retrieval), True, "lookup", retrieved=retrieved)
         if exact and _is_lookup(question):
             return self._lookup_answer(question, retrieval, [h.record for h in exact])
-        if not retrieved or not self._relevant(retrieval):
-            return Answer(question, REFUSAL, True, "extractive", retrieved=retrieved)
-        if self.llm is not None:
-            answer = self._llm_answer(question, retrieval, standalone)
-            if answer is not None:
-                return answer
-        return self._extractive_answer(question, retrieval)
-
-    def _relevant(self, retrieval: Retrieval) -> bool:
-        if any(h.exact for h in retrieval.hits):
-            return True
-        if retrieval.coverage < MIN_COVERAGE:
-            return False
-        if retrieval.restricted_to:
-            return True  # the question names a document we hold: it is about that document
-        top, dense = retrieval.top_coverage, retrieval.dense_top
-        if top < WEAK_TOP_COVERAGE and dense < MIN_DENSE_WHEN_WEAK:
-            return False
-        return not (top < PARTIAL_TOP_COVERAGE and dense < MIN_DENSE_WHEN_PARTIAL)
+        if exact and retrieval.assumed_doc and retrieval.exact_coverage < BARE_ARTICLE_COVERAGE:
+            # "... bertentangan dengan Pasal 21 ayat 3?" about something PP 19/2022 Pasal 21 does not touch:
+            # the official means another regulation, and quoting ours under that number would mislead.
+            text = UNNAMED_REGULATION.format(article=retrieval.article_refs[0].text, doc=retrieval.assumed_doc)
+            return Answer(question, text, True, "lookup", retrieved=retrieved)
+        confidence = 1.0 if exact else answer_confidence(retrieval)
+        english = bool(retrieval.normalized and retrieval.normalized.english)
+        if not retrieved or confidence < ANSWER_THRESHOLD:
+            answer = Answer(question, self.refusal(english), True, "extractive", retrieved=retrieved)
+        else:
+            answer = None
+            if self.llm is not None:
+                answer = self._llm_answer(question, retrieval, standalone)
+            if answer is None:
+                answer = self._extractive_answer(question, retrieval)
+        answer.confidence = confidence
+        if missing and not answer.abstained:
+            names = ", ".join(ref.canonical or ref.text for ref in missing)
+            answer.notices.append(f"{names} tidak ada dalam basis pengetahuan; jawaban ini hanya dari dokumen lain.")
+        return answer
 
     def _missing_article_text(self, retrieval: Retrieval) -> str:
         lines = []
@@ -209,7 +258,7 @@ class Assistant:
             superseded = hit.record.status == DICABUT and chosen[0].status != DICABUT
             if close and not superseded and len(chosen) < 2 and _different_article(hit.record, chosen):
                 chosen.append(hit.record)
-        lead = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
+        lead = _lead_in(chosen)
         quotes = [
             f"[{n}] {r.label}:\n\u201c{excerpt(r.text, retrieval.question)}\u201d"
             for n, r in enumerate(chosen, start=1)
@@ -239,6 +288,36 @@ class Assistant:
         answer = Answer(question, text, False, "llm", cited, retrieval.hits)
         answer.notices = _notices(cited)
         return answer
+
+
+def _missing_doc_text(missing: list[DocRef]) -> str:
+    foreign = [ref.canonical or ref.text for ref in missing if ref.foreign]
+    held_nowhere = [ref.canonical or ref.text for ref in missing if not ref.foreign]
+    parts = []
+    if held_nowhere:
+        parts.append(MISSING_DOC.format(names=", ".join(dict.fromkeys(held_nowhere))))
+    if foreign:
+        parts.append(FOREIGN_DOC.format(names=", ".join(dict.fromkeys(foreign))))
+    return " ".join(parts)
+
+
+def _lead_in(records: list[Record]) -> str:
+    kinds = {_source_kind(r) for r in records}
+    if kinds == {"minutes"}:
+        return LEAD_MINUTES
+    if kinds == {"document"}:
+        return LEAD_DOCUMENT
+    if "minutes" in kinds:
+        return LEAD_MIXED
+    return LEAD_REGULATION
+
+
+def _source_kind(record: Record) -> str:
+    if record.doc_type in (NOTULEN, REKOMENDASI):
+        return "minutes"
+    if record.doc_type == DOKUMEN:
+        return "document"
+    return "regulation"
 
 
 def _is_lookup(question: str) -> bool:

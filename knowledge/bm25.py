@@ -34,7 +34,8 @@ STOPWORDS = frozenset(
     se sebab sebagai sebelum sedang sedangkan sehingga sejak selain seperti sesuatu setelah siapa
     siapakah suatu sudah supaya tapi tentang tersebut tetapi untuk wah yaitu yakni yang
     dimaksud sebagaimana tahu bunyi apa-apa saja tolong mohon jelaskan sebutkan pengertian definisi arti
-    artinya maksudnya soal mengenai terkait kalo gimana sih dong ya nih deh kok
+    artinya maksud maksudnya soal mengenai terkait kalo gimana sih dong ya nih deh kok
+    dulu dahulu sekarang kini
     """.split()
 )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from knowledge.chat_state import ChatState
+from knowledge.informal import Normalized
 
 # How long a previous question stays context for the next one.
 CONTEXT_SECONDS = 15 * 60
@@ -18,7 +19,8 @@ _FOLLOW_UP_START = re.compile(
     r"sedangkan|apakah juga|juga|selain itu|berarti|jadi)\b",
     re.IGNORECASE,
 )
-_REFERS_BACK = re.compile(r"\b(itu|tersebut|tadi|tsb|nya|hal ini|yang sama)\b", re.IGNORECASE)
+# "sanksinya", "pendanaannya": the enclitic points back at what was asked before.
+_REFERS_BACK = re.compile(r"\b(itu|tersebut|tadi|tsb|hal ini|yang sama)\b|\w{3,}nya\b", re.IGNORECASE)
 
 
 @dataclass
@@ -42,13 +44,21 @@ class Conversations:
         return Turn(value["question"]) if value else None
 
     @staticmethod
-    def is_follow_up(question: str) -> bool:
+    def is_follow_up(question: str, normalized: Normalized, defines: bool = False) -> bool:
+        """A short message that leans on the previous question: "kalau untuk provinsi?", "apa sanksinya?".
+
+        A question that names its own subject stands alone however short it is: "Apa itu GWPP?" (`defines`:
+        it asks for the definition of a term) or "Pasal 7 PP 19/2022".
+        """
+        if defines:
+            return False
         words = re.findall(r"\w+", question)
         if re.search(r"\bpasal\s+\d", question, re.IGNORECASE) and len(words) > 4:
             return False
-        return bool(_FOLLOW_UP_START.search(question.strip())) or (
-            len(words) <= 4 and bool(_REFERS_BACK.search(question) or len(words) <= 3)
-        )
+        content = len(normalized.content_words)
+        if _FOLLOW_UP_START.search(question.strip()):
+            return content <= 3
+        return content <= 2 and (bool(_REFERS_BACK.search(question)) or len(words) <= 3)
 
     @staticmethod
     def merge(previous: Turn, question: str) -> str:

@@ -7,14 +7,17 @@ snapshot while answers already under way finish on the old one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 
-from knowledge.bm25 import BM25Index
+from knowledge.bm25 import BM25Index, tokenize
 from knowledge.db import DocumentRow, PassageRow
-from knowledge.model import BATANG_TUBUH, PENJELASAN
+from knowledge.informal import Normalizer
+from knowledge.model import BATANG_TUBUH, NOTULEN, PENJELASAN, REKOMENDASI
 from knowledge.store import KnowledgeStore
 from knowledge.vectors import unit_passage_id
 
@@ -85,9 +88,15 @@ class Corpus:
         for record in records:
             if record.pasal:
                 self._by_article.setdefault((record.doc, record.pasal), []).append(record)
-        self.definitions = _definitions(records)
+        self.definitions, self.term_casing = _definitions(records)
+        self._tokens: dict[str, set[str]] = {}
         # BM25 rows -> records, once, so scoring a query is a vector operation
         self.bm25_records = [self.by_id.get(unit_passage_id(uid)) for uid in bm25.ids]
+        # passage -> its BM25 rows (one per window), to read any passage's keyword score off a query's scores
+        self.bm25_rows: dict[str, list[int]] = {}
+        for row, record in enumerate(self.bm25_records):
+            if record is not None:
+                self.bm25_rows.setdefault(record.id, []).append(row)
 
     @classmethod
     def load(cls, store: KnowledgeStore) -> Corpus:
@@ -108,6 +117,33 @@ class Corpus:
                 info.pasals.append(record.pasal)
         return cls(records, docs, bm25, generation)
 
+    def quotable(self, passage_id: str) -> bool:
+        return passage_id in self._quotable
+
+    @cached_property
+    def _quotable(self) -> set[str]:
+        return {r.id for r in self.records if is_quotable(r)}
+
+    def tokens(self, record: Record) -> set[str]:
+        """The search tokens of a passage (with its chapter heading), computed once per snapshot."""
+        cached = self._tokens.get(record.id)
+        if cached is None:
+            heading = f"{record.bab or ''} {record.section or ''}"
+            cached = self._tokens[record.id] = set(tokenize(f"{heading} {record.text}"))
+        return cached
+
+    @cached_property
+    def vocabulary(self) -> Counter[str]:
+        """Surface words of every passage and how often they occur (chat spelling is checked against it)."""
+        words: Counter[str] = Counter()
+        for record in self.records:
+            words.update(_SURFACE_WORD.findall(record.text.lower()))
+        return words
+
+    @cached_property
+    def normalizer(self) -> Normalizer:
+        return Normalizer(self.vocabulary, self.term_casing)
+
     def article(self, doc: str, pasal: str, part: str = BATANG_TUBUH) -> list[Record]:
         return [r for r in self._by_article.get((doc, pasal), []) if r.part == part]
 
@@ -126,6 +162,44 @@ class Corpus:
         return any(r.ayat == ayat for r in records)
 
 
+_SURFACE_WORD = re.compile(r"[a-z]+")
+# The gazette trailer ("TAMBAHAN LEMBARAN NEGARA ...") is printed in capitals; in a provision the same words
+# appear in mixed case, citing where another law was published.
+_GAZETTE_TRAILER = re.compile(
+    r"TAMBAHAN\s+LEMBARAN\s+(?:NEGARA|DAERAH)|LEMBARAN\s+NEGARA\s+REPUBLIK\s+INDONESIA\s+TAHUN"
+)
+_ATTACHMENT = re.compile(r"^\W*(?:LAMPIRAN|SALINAN\s+LAMPIRAN)\b")
+QUOTABLE_MAX_CHARS = 6000
+
+
+def is_quotable(record: Record) -> bool:
+    """Whether a passage can stand as the answer to a question: a provision, an elucidation or a meeting's
+    text, not a table, an attachment, a financial schedule or a gazette trailer.
+
+    Such passages stay in the store for explicit look-up ("Pasal 18 PP 3/2015"); they are only kept out
+    of the answers to questions, where their numbers and lists match everything and say nothing.
+    """
+    text = record.text
+    if record.doc_type in (NOTULEN, REKOMENDASI):
+        return True
+    if _GAZETTE_TRAILER.search(text) or _ATTACHMENT.match(text):
+        return False
+    if len(text) > QUOTABLE_MAX_CHARS:
+        return False
+    return not _tabular(text)
+
+
+def _tabular(text: str) -> bool:
+    """Rows of figures and cells rather than sentences."""
+    if text.count("|") >= 6:
+        return True
+    tokens = text.split()
+    if len(tokens) < 40:
+        return False
+    numeric = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    return numeric / len(tokens) > 0.3
+
+
 _DEFINITION = re.compile(
     r"(?:^|\n|(?<=[.;:]\s))\s*(?:\d+\s*\.?\s+)?(?P<term>[A-Z][\w/()\-]*(?:[ ,][\w/()\-]+){0,14}?)"
     r"(?:,?\s+yang\s+selanjutnya\s+(?:disebut|disingkat)\s+(?P<alias>[\w/()\-]+(?:\s[\w/()\-]+){0,6}?),?)?"
@@ -137,9 +211,11 @@ def normalize_term(term: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w/ ]", " ", term.lower())).strip()
 
 
-def _definitions(records: list[Record]) -> dict[str, list[Record]]:
-    """Defined term (and its short form) -> the passages that define it ("X adalah ...")."""
+def _definitions(records: list[Record]) -> tuple[dict[str, list[Record]], dict[str, str]]:
+    """Defined term (and its short form) -> the passages that define it ("X adalah ..."), and each defined
+    term -> how the regulations write it ("tugas pembantuan pusat" -> "Tugas Pembantuan Pusat")."""
     found: dict[str, list[Record]] = {}
+    casings: dict[str, Counter[str]] = {}
     for record in records:
         if " adalah " not in record.text:
             continue
@@ -149,7 +225,16 @@ def _definitions(records: list[Record]) -> dict[str, list[Record]]:
                     key = normalize_term(term)
                     if key and record not in found.setdefault(key, []):
                         found[key].append(record)
-    return found
+                    if key and _CASED_TERM.match(term):
+                        casings.setdefault(key, Counter())[" ".join(term.split())] += 1
+    return found, {key: counts.most_common(1)[0][0] for key, counts in casings.items()}
+
+
+# A defined term worth restoring the case of: capitalised words (with "dan", "sebagai", "kepada" between).
+_CASED_TERM = re.compile(
+    r"^(?!(?:Dan|Sebagai|Kepada|Atas|Dalam|Yang|Untuk|Dari|Pada|Oleh)\b)"
+    r"[A-Z][a-zA-Z]+(?:\s+(?:[A-Z][a-zA-Z]+|dan|sebagai|kepada|atas)){0,5}$"
+)
 
 
 def _record(row: PassageRow, document: DocumentRow) -> Record:

@@ -400,7 +400,8 @@ _ABOUT_FOLLOWUPS = re.compile(r"\btindak\s*-?\s*lanjut(?:nya)?\b|\btindaklanjut\
 # operator?" asks what one recommendation says, which the minutes passage answers better.
 _ABOUT_RECOMMENDATIONS = re.compile(
     r"\brekomendasi\b.*\b(?:belum|sudah|telah|selesai|terlambat|tenggat|batas\s+waktu|saja|daftar|status)\b"
-    r"|\b(?:apa\s+saja|mana\s+saja|daftar|berapa)\b.*\brekomendasi\b",
+    r"|\b(?:apa\s+saja|mana\s+saja|daftar)\b.*\brekomendasi\b"
+    r"|\bberapa\s+(?:banyak\s+|jumlah\s+)?rekomendasi\b",  # "berapa nomor surat rekomendasi" asks for a number
     re.IGNORECASE,
 )
 # A question that names a regulation asks what the law says, not what a meeting decided.

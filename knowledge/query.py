@@ -1,57 +1,114 @@
 """Turning an official's question into search text: drop what only routes (document and article
-references), and add the formal words for everyday ones ("duit" -> "dana")."""
+references), read chat spelling as standard Indonesian (`knowledge.informal`), and add the regulations'
+words for everyday ones ("duit" -> "dana")."""
 
 from __future__ import annotations
 
 import re
 
-# Everyday or abbreviated words officials use -> the words the regulations use. Kept small and general:
-# it is vocabulary of the domain, not answers to particular questions.
+from knowledge.bm25 import tokenize
+from knowledge.informal import FIELD_TERMS
+
+# Everyday words -> the words the regulations use. Kept small and general: it is vocabulary of the domain,
+# not answers to particular questions. Abbreviations and chat spelling live in `knowledge.informal`.
 EVERYDAY_WORDS = {
     "duit": "dana anggaran",
     "uang": "dana anggaran",
     "biaya": "dana pendanaan",
+    "dibiayai": "didanai pendanaan",
     "aset": "barang milik",
-    "pakai": "menggunakan",
-    "dekon": "dekonsentrasi",
-    "tp": "tugas pembantuan",
-    "pemda": "pemerintah daerah",
-    "pemprov": "pemerintah daerah provinsi",
-    "pemkab": "pemerintah daerah kabupaten",
-    "pemkot": "pemerintah daerah kota",
-    "kab": "kabupaten",
-    "kemendagri": "kementerian dalam negeri",
-    "mendagri": "menteri dalam negeri",
-    "kemenkeu": "kementerian keuangan",
-    "menkeu": "menteri keuangan",
-    "k/l": "kementerian lembaga",
-    "apbn": "anggaran pendapatan dan belanja negara",
-    "apbd": "anggaran pendapatan dan belanja daerah",
-    "bmn": "barang milik negara",
-    "bmd": "barang milik daerah",
-    "satker": "satuan kerja",
-    "skpd": "satuan kerja perangkat daerah",
-    "opd": "perangkat daerah",
-    "gubernur wakil pusat": "gubernur sebagai wakil pemerintah pusat",
+    "pakai": "dengan menggunakan",
+    "lewat": "melalui dengan",
+    "dikerjakan": "dilaksanakan",
+    "sama siapa": "oleh",
+    "isinya": "meliputi terdiri atas",
+    "apa saja": "meliputi terdiri atas",
+    "lapor": "melaporkan laporan",
     "tahun depan": "tahun anggaran berikutnya",
     "batas waktu": "paling lambat",
     "deadline": "paling lambat",
     "tenggat": "paling lambat",
+    "terlambat": "paling lambat",
     "kapan berlaku": "mulai berlaku",
     "syarat": "harus memenuhi ketentuan",
+    "syarat-syarat": "harus memenuhi ketentuan",
     "persyaratan": "harus memenuhi ketentuan",
+    "aturan": "peraturan ketentuan",
+    "dasar hukum": "peraturan ketentuan",
+    "milik siapa": "menjadi barang milik",
+    "ambil alih": "mengambil alih",
 }
 
-# "duitnya", "asetnya": the enclitic does not change the word.
-_WORDS = re.compile(
-    r"\b(" + "|".join(re.escape(k) for k in sorted(EVERYDAY_WORDS, key=len, reverse=True)) + r")(?:nya|lah|pun)?\b",
-    re.IGNORECASE,
-)
+# How questions about a meeting name the fields of its minutes ("Tempat: Hotel ...", "Pimpinan Rapat: ...").
+MEETING_WORDS = {
+    "di mana": "tempat",
+    "dimana": "tempat",
+    "diadakan": "tempat tanggal",
+    "diselenggarakan": "tempat tanggal",
+    "dilaksanakan": "hari tanggal",
+    "kapan": "hari tanggal",
+    "jam": "waktu",
+    "pukul": "waktu",
+    "memimpin": "pimpinan",
+    "dipimpin": "pimpinan",
+    "hadir": "peserta",
+    "dihadiri": "peserta",
+    "nomor surat": "nomor",
+}
 
 
-def expand(question: str) -> str:
-    """The question with the regulations' words added after everyday ones."""
-    return _WORDS.sub(lambda m: f"{m.group(0)} {EVERYDAY_WORDS[m.group(1).lower()]}", question)
+
+
+def _pattern(table: dict[str, str]) -> re.Pattern[str]:
+    # "duitnya", "asetnya": the enclitic does not change the word.
+    keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"\b({keys})(?:nya|lah|pun)?\b", re.IGNORECASE)
+
+
+# Words the regulations use for the same thing, for judging whether a passage talks about what was asked
+# (not added to the search: "GWPP" would pull every question about governors towards PP 19/2022).
+SAME_THING = {"gubernur": "GWPP", "gwpp": "gubernur sebagai wakil pemerintah pusat"}
+
+_TABLES = {False: EVERYDAY_WORDS, True: EVERYDAY_WORDS | MEETING_WORDS}
+_PATTERNS = {meeting: _pattern(table) for meeting, table in _TABLES.items()}
+
+
+def expand(question: str, meeting: bool = False) -> str:
+    """The question with the regulations' words added after everyday ones (and, for a question about a
+    meeting, the names of the minutes' fields)."""
+    table = _TABLES[meeting]
+    return _PATTERNS[meeting].sub(lambda m: f"{m.group(0)} {table[m.group(1).lower()]}", question)
+
+
+def term_groups(question: str, meeting: bool = False) -> list[list[frozenset[str]]]:
+    """What the question asks about, as groups of alternatives: each group is one thing asked, found in a
+    passage when every token of one of its alternatives is there.
+
+    "syarat" is found as itself or as "harus memenuhi ketentuan", and "GWPP" as itself or as "gubernur
+    sebagai wakil pemerintah pusat" (the long form of laws that do not abbreviate it), without the added
+    words weighing as more things asked.
+    """
+    table = _TABLES[meeting]
+    groups: dict[str, list[frozenset[str]]] = {}
+
+    def plain(text: str) -> None:
+        for token in tokenize(text):
+            alternatives = groups.setdefault(token, [frozenset([token])])
+            long_form = FIELD_TERMS.get(token) or SAME_THING.get(token)
+            if long_form and len(alternatives) == 1:
+                alternatives.append(frozenset(tokenize(long_form)))
+
+    last = 0
+    for match in _PATTERNS[meeting].finditer(question):
+        plain(question[last : match.start()])
+        own = tokenize(match.group(0))
+        formal = frozenset(tokenize(table[match.group(1).lower()]))
+        if own:  # "apa saja" is a way of asking, not a thing asked: it adds search words, no group
+            alternatives = groups.setdefault(own[0], [frozenset(own)])
+            alternatives.append(formal)
+        last = match.end()
+    plain(question[last:])
+    return [alternatives for alternatives in groups.values() if any(alternatives)]
 
 
 def strip_spans(text: str, spans: list[tuple[int, int]]) -> str:

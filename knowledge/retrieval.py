@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.bm25 import tokenize
 from knowledge.corpus import Corpus, Record, normalize_term
+from knowledge.informal import Normalized
 from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, PENJELASAN_UMUM, is_placeholder
-from knowledge.query import expand, strip_spans
+from knowledge.query import expand, strip_spans, term_groups
 from knowledge.references import (
     ArticleRef,
     DocRef,
@@ -29,6 +29,11 @@ CANDIDATES = 80
 DENSE_WEIGHT = 0.5
 # A revoked regulation still answers questions that name it; otherwise the rules in force come first.
 REVOKED_WEIGHT = 0.8
+# The primary regulation (PP 19/2022) is what the product is about: when a question fits it and another law
+# about as well, it is the one officials mean.
+PRIMARY_WEIGHT = 1.2
+PRIMARY_WINDOW = 30  # how far down the primary regulation's best passage may be to be moved up ...
+PRIMARY_MIN_SCORE = 0.4  # ... and how close its score must be to the first one's
 # Officials cite articles: the general elucidation is background, seldom the answer itself.
 PART_WEIGHT = {PENJELASAN_UMUM: 0.8, PENJELASAN: 0.9}
 
@@ -43,14 +48,45 @@ _TERM_TAIL = re.compile(
 )
 
 
+# "gwpp itu apa", "dekonsentrasi itu maksud apa": the term first, the question word last (normalised text).
+# ("syarat dekon apa saja" asks for a list, not a definition: the term must be followed by itu/maksud/arti.)
+_TRAILING_DEFINITION_QUESTION = re.compile(
+    r"^(?P<term>.+?)\s+(?:(?:itu|tuh|adalah)\s+(?:(?:maksud|arti|artinya|pengertian|pengertiannya)\w*\s+)?|"
+    r"(?:maksud|arti|artinya|pengertian|pengertiannya|definisi)\w*\s+)(?:apa|apaan)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+_NOT_A_TERM = re.compile(r"\b(?:dari|ke|di|oleh|untuk|bagaimana|siapa|kapan|berapa|mana|pasal|ayat)\b")
+
+
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about, normalised, or None."""
     match = _DEFINITION_QUESTION.search(question)
-    if not match:
-        return None
-    term = _TERM_TAIL.sub("", match.group("term").strip())
-    term = _TERM_TAIL.sub("", term)
-    return normalize_term(term) or None
+    if match:
+        term = _TERM_TAIL.sub("", match.group("term").strip())
+        term = _TERM_TAIL.sub("", term)
+        return normalize_term(term) or None
+    match = _TRAILING_DEFINITION_QUESTION.match(question.strip())
+    if match and not _NOT_A_TERM.search(match.group("term")) and len(match.group("term").split()) <= 8:
+        return normalize_term(match.group("term")) or None
+    return None
+
+
+# "Berapa jumlah peserta?", "berapa persen": answered only by a passage that states a quantity. Dates,
+# article numbers and list markers are figures too, but they answer no "berapa" ("berapa nomor surat" asks
+# for an identifier, "berapa lama" for a period, and are left out).
+_ASKS_NUMBER = re.compile(
+    r"\bberapa\b(?!\s+(?:lama|lambat|nomor|no\b|kali\s+dalam))|\bjumlah(?:nya)?\s+(?!dana\b)", re.IGNORECASE
+)
+_WORD_NUMBER = (
+    r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|"
+    r"(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+(?:puluh|belas|ratus|ribu))"
+)
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:\(\s*[a-z ]+\s*\)\s*)?(?:%|(?:persen|orang|hari|minggu|bulan|tahun|unit|kali|buah|"
+    r"juta|miliar|triliun|ribu|rupiah|kilometer|km|meter|hektar|jam|menit)\b)"
+    rf"|\bRp\.?\s*\d|\b\d+\s*\(\s*{_WORD_NUMBER}[a-z ]*\)|\b{_WORD_NUMBER}\s+(?:orang|persen|unit|kali|hari|bulan)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -70,9 +106,22 @@ class Retrieval:
     article_refs: list[ArticleRef] = field(default_factory=list)
     missing_docs: list[str] = field(default_factory=list)  # named in the question, absent from the corpus
     missing_articles: list[str] = field(default_factory=list)  # "Pasal 45 PP 19/2022"
+    normalized: Normalized | None = None  # the question in standard Indonesian, references removed
     coverage: float = 0.0  # IDF-weighted share of the question's words found in the best of the top passages
     top_coverage: float = 0.0  # the same, for the first passage alone
     dense_top: float = 0.0
+    # Where the first fused passage ranks in each list (0-based; CANDIDATES when absent): the two rankings
+    # agreeing on it is evidence the question is about it, whatever the wording.
+    dense_rank: int = CANDIDATES
+    lexical_rank: int = CANDIDATES
+    defined: bool = False  # a definition question whose term the corpus defines
+    # "Pasal 21 ayat 3" with no regulation named was read as the primary one (PRIMARY_DOCUMENT); how much of
+    # the rest of the question that article talks about tells whether that reading is right.
+    assumed_doc: str | None = None
+    exact_coverage: float = 1.0
+    # The question asks "berapa" (how many, how much), and whether one of the top passages states a quantity.
+    asks_number: bool = False
+    has_number: bool = False
 
     @property
     def restricted_to(self) -> list[str]:
@@ -116,20 +165,32 @@ class Retriever:
         result = Retrieval(question, [], doc_refs, article_refs)
         result.missing_docs = [ref.canonical or ref.text for ref in doc_refs if not ref.docs]
         allowed = sorted({d for ref in doc_refs for d in ref.docs})
-        if result.missing_docs and not allowed:
-            return result  # the question is about a document we do not have: nothing here answers it
+        # References only route the search; the rest of the question is what passages must match.
+        spans = [r.span for r in doc_refs if r.span] + [s for r in doc_refs for s in r.strip]
+        spans += [r.span for r in article_refs]
+        result.normalized = corpus.normalizer.normalize(strip_spans(question, spans))
+        if result.missing_docs and (not allowed or article_refs):
+            # About a document we do not have: nothing here answers it, and "Pasal 27 UU ITE" must never
+            # be answered with Pasal 27 of something else.
+            return result
 
         exact = self._exact_articles(corpus, question, article_refs, allowed, result)
-        # References only route the search; the rest of the question is what passages must match.
-        spans = [r.span for r in doc_refs if r.span] + [r.span for r in article_refs]
-        content = expand(strip_spans(question, spans)) or question
+        meeting = any(ref.strip for ref in doc_refs)
+        content = expand(result.normalized.text, meeting) or result.normalized.text or question
         fused = self._hybrid(corpus, content, allowed or None, result)
-        fused = self._definitions_first(corpus, question, fused, allowed)
+        groups = term_groups(result.normalized.text, meeting)
+        fused = self._definitions_first(corpus, result.normalized.text, fused, allowed, result)
+        if not allowed and not result.defined:
+            fused = self._primary_first(corpus, groups, fused)
         seen = {h.record.id for h in exact}
         hits = exact + [h for h in fused if h.record.id not in seen]
         result.hits = hits[:k]
-        result.coverage = self._coverage(corpus, content, [h.record for h in fused[:3]])
-        result.top_coverage = self._coverage(corpus, content, [h.record for h in fused[:1]])
+        if exact:
+            result.exact_coverage = self._coverage(corpus, groups, [h.record for h in exact]) if groups else 1.0
+        result.coverage = self._coverage(corpus, groups, [h.record for h in fused[:3]])
+        result.top_coverage = self._coverage(corpus, groups, [h.record for h in fused[:1]])
+        result.asks_number = bool(_ASKS_NUMBER.search(result.normalized.text))
+        result.has_number = any(_QUANTITY.search(h.record.text) for h in fused[:3])
         return result
 
     # --- exact article look-up ---------------------------------------------------------------------
@@ -145,6 +206,8 @@ class Retriever:
         if not refs:
             return []
         docs = allowed or [d for d in [self.default_doc(corpus)] if d]
+        if not allowed and docs:
+            result.assumed_doc = docs[0]
         penjelasan_first = asks_for_penjelasan(question)
         hits: list[Hit] = []
         for ref in refs:
@@ -180,7 +243,7 @@ class Retriever:
         except Exception as exc:  # an embeddings server down must not silence the lexical index
             log.warning("dense retrieval failed, answering from BM25 alone: %s: %s", type(exc).__name__, exc)
             dense = []
-        dense = [(pid, sim) for pid, sim in dense if pid in corpus.by_id]
+        dense = [(pid, sim) for pid, sim in dense if pid in corpus.by_id and corpus.quotable(pid)]
         result.dense_top = dense[0][1] if dense else 0.0
 
         lexical_scores = corpus.bm25.scores(question)
@@ -194,13 +257,22 @@ class Retriever:
             record = corpus.bm25_records[row]
             if lexical_scores[row] <= 0 or record is None or record.id in seen_lexical:
                 continue  # windows of one passage count once, at their best
+            if not corpus.quotable(record.id):
+                continue  # tables, attachments and gazette trailers answer no question
             seen_lexical.add(record.id)
             lexical.append((record.id, float(lexical_scores[row])))
             if len(lexical) == CANDIDATES:
                 break
+        primary = self.default_doc(corpus)
         fused: dict[str, Hit] = {}
         for pid, sim in dense:
-            fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).dense = sim
+            hit = fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0))
+            hit.dense = sim
+            # Its keyword score too, even when it is not among the keyword list's first: fusing by value
+            # needs both values, and a missing one is not a zero.
+            rows = corpus.bm25_rows.get(pid)
+            if rows:
+                hit.lexical = float(lexical_scores[rows].max())
         for pid, score in lexical:
             fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).lexical = score
         # Scores are fused by value, not rank: a passage that matches every word of the question should
@@ -214,19 +286,50 @@ class Retriever:
             hit.score = DENSE_WEIGHT * max(dense_part, 0.0) + (1 - DENSE_WEIGHT) * lexical_part
             if not allowed and hit.record.status == DICABUT:
                 hit.score *= REVOKED_WEIGHT
+            if not allowed and hit.record.doc == primary:
+                hit.score *= PRIMARY_WEIGHT
             hit.score *= PART_WEIGHT.get(hit.record.part, 1.0)
         hits = sorted(fused.values(), key=lambda h: h.score, reverse=True)
+        if hits:
+            top = hits[0].record.id
+            result.dense_rank = next((i for i, (pid, _) in enumerate(dense) if pid == top), CANDIDATES)
+            result.lexical_rank = next((i for i, (pid, _) in enumerate(lexical) if pid == top), CANDIDATES)
         return hits
 
+    def _primary_first(self, corpus: Corpus, groups: list[list[frozenset[str]]], hits: list[Hit]) -> list[Hit]:
+        """The primary regulation's best passage first when it talks about everything the first one does.
+
+        Officials ask about PP 19/2022 without naming it ("pengawasan umum dan teknis bentuknya gimana?");
+        when another law uses the same words, the regulation the product is about is the one they mean.
+        """
+        primary = self.default_doc(corpus)
+        if not hits or not groups or hits[0].record.doc == primary:
+            return hits
+        floor = PRIMARY_MIN_SCORE * hits[0].score
+        candidates = [h for h in hits[:PRIMARY_WINDOW] if h.record.doc == primary and h.score >= floor]
+        if not candidates:
+            return hits
+        coverage = {id(h): self._coverage(corpus, groups, [h.record]) for h in candidates}
+        candidate = max(candidates, key=lambda h: (coverage[id(h)], h.score))
+        if coverage[id(candidate)] < self._coverage(corpus, groups, [hits[0].record]):
+            return hits
+        return [candidate] + [h for h in hits if h is not candidate]
+
     def _definitions_first(
-        self, corpus: Corpus, question: str, hits: list[Hit], allowed: list[str]
+        self, corpus: Corpus, question: str, hits: list[Hit], allowed: list[str], result: Retrieval
     ) -> list[Hit]:
         """"Apa yang dimaksud dengan X?" is answered by the article that says "X adalah ..."."""
         term = defined_term(question)
         if not term:
             return hits
-        defining = corpus.definitions.get(term) or [
-            r for key, records in corpus.definitions.items() if key.startswith(term + " ") for r in records
+        # "dekonsentrasi" is defined by several laws, and the primary regulation defines it as "Dekonsentrasi
+        # kepada GWPP": both the exact and the longer terms are candidates, the primary regulation first.
+        defining = list(corpus.definitions.get(term, [])) + [
+            r
+            for key, records in corpus.definitions.items()
+            if key.startswith(term + " ")
+            for r in records
+            if r.doc == self.default_doc(corpus)
         ]
         defining = [r for r in defining if not allowed or r.doc in allowed]
         if not defining:
@@ -236,6 +339,7 @@ class Retriever:
         defining.sort(
             key=lambda r: (r.doc != primary, r.status == DICABUT, -(scores[r.id].score if r.id in scores else 0.0))
         )
+        result.defined = True
         top = [scores.get(r.id) or Hit(r, 0.0) for r in defining[:3]]
         for hit in top:
             hit.score = max(hit.score, hits[0].score if hits else 0.0) + 1.0
@@ -243,22 +347,26 @@ class Retriever:
         return top + [h for h in hits if h.record.id not in ids]
 
     @staticmethod
-    def _coverage(corpus: Corpus, question: str, records: list[Record]) -> float:
+    def _coverage(corpus: Corpus, groups: list[list[frozenset[str]]], records: list[Record]) -> float:
         """How much of what is specific in the question one of the best passages talks about (0..1).
 
         Words weigh by rarity, and a word the corpus has never seen weighs most; the best single passage
         counts, so "honorarium" in one passage and "rapat koordinasi dekonsentrasi" in another do not add up
-        to an answer.
+        to an answer. A group counts as found when the passage has one of its alternatives whole.
         """
-        terms = set(tokenize(question))
-        if not terms or not records:
+        if not groups or not records:
             return 0.0
-        weights = {t: corpus.bm25.idf(t) for t in terms}
-        total = sum(weights.values())
+        weights = [max(corpus.bm25.idf(t) for t in alternatives[0]) for alternatives in groups]
+        total = sum(weights)
         if not total:
             return 0.0
         best = 0.0
         for record in records:
-            present = set(tokenize(f"{record.bab or ''} {record.text}"))
-            best = max(best, sum(w for t, w in weights.items() if t in present) / total)
+            present = corpus.tokens(record)
+            found = sum(
+                w
+                for alternatives, w in zip(groups, weights, strict=True)
+                if any(alternative <= present for alternative in alternatives if alternative)
+            )
+            best = max(best, found / total)
         return best

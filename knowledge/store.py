@@ -427,8 +427,9 @@ class KnowledgeStore:
 
 
 def bm25_text(text: str, info: dict) -> str:
-    # The chapter heading gives short articles the topic words their own text leaves implicit.
-    return f"{info.get('bab') or ''} {text}"
+    # The chapter heading gives short articles the topic words their own text leaves implicit; a minutes
+    # section's name ("Kesimpulan", "Peserta") does the same for the meeting's paragraphs.
+    return f"{info.get('bab') or ''} {info.get('section') or ''} {text}"
 
 
 def _document_info(document: Document) -> dict:
