@@ -8,10 +8,13 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowledge.config import get_settings
 from knowledge.logs import setup_logging
+
+if TYPE_CHECKING:
+    from knowledge.evaluation import EvalScores
 
 DESCRIPTION = """\
 Sinergi's knowledge base from the command line. Answers come from the documents ingested with
@@ -19,9 +22,18 @@ Sinergi's knowledge base from the command line. Answers come from the documents 
 relevant passages are quoted verbatim."""
 
 EVAL_HELP = """\
-Score a question set (JSON lines with "id", "question", "answerable" and "gold": [{"doc","pasal","ayat"?,
-"part"?}]). Prints hit@1, hit@5, ayat-level hit@5 and MRR@10 on answerable questions, the refusal rate on
-unanswerable ones, the false-refusal rate on answerable ones, fabricated citations and latency percentiles."""
+Score one or more question sets (JSON lines). Each line holds "id", "answerable" and either "question" or
+"turns" (a conversation: the turns are asked in order in one chat of their own, only the last answer is
+scored, and the chat's context is cleared afterwards), and "gold": a list of {"doc","pasal","ayat"?,"part"?}
+(an article) or {"text"} (a passage containing that snippet, case and whitespace ignored); any entry matches.
+Prints, per file and for all files together: hit@1, hit@5 and MRR@10 on answerable questions; ayat-level hit@5
+on those with article gold (text gold names no ayat); the refusal rate on unanswerable questions and the
+false-refusal rate on answerable ones; fabricated citations; wrong-regulation answers (the question names
+"Pasal N" of one regulation and the answer cites Pasal N of a regulation the question does not name); how
+close the answers' confidence comes to the answer threshold (answerable: lowest and 10th percentile;
+unanswerable: highest and 90th percentile; how many lie within 0.05); latency percentiles, and the start-up
+time to the first answer. --misses lists the missed questions and those whose confidence is on the wrong
+side of the threshold."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,10 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="answer every {\"question\"} line")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line for --batch)")
 
-    evaluate = commands.add_parser("eval", help="score a question set", description=EVAL_HELP)
-    evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
-    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
-    evaluate.add_argument("--misses", action="store_true", help="list the questions that missed")
+    evaluate = commands.add_parser("eval", help="score question sets", description=EVAL_HELP)
+    evaluate.add_argument("files", type=Path, nargs="+", metavar="FILE.jsonl", help="question sets to score")
+    evaluate.add_argument(
+        "--json", action="store_true", help='print {"sets": {name: scores}, "all": scores, ...} as JSON'
+    )
+    evaluate.add_argument(
+        "--misses", action="store_true", help="list missed questions and confidences on the wrong side"
+    )
 
     followups = commands.add_parser("followups", help="list follow-up items (tindak lanjut)")
     followups.add_argument("--json", action="store_true", help="print a JSON list")
@@ -84,38 +100,68 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from knowledge.evaluation import score
+    from knowledge.evaluation import answer_item, load_items, question_of, report_lines, score
 
-    items = list(_read_jsonl(args.file))
+    sets: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for path, name in zip(args.files, _set_names(args.files), strict=True):
+            sets[name] = load_items(path)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    everything = [item for items in sets.values() for item in items]
     started = time.perf_counter()
     assistant = _assistant()
-    if items:
-        assistant.ask(items[0]["question"])
+    if everything:
+        assistant.ask(question_of(everything[0]))
     startup_ms = (time.perf_counter() - started) * 1000
     # The first answer above paid for loading models and indexes (reported as start-up); every question,
     # the first included, is timed again warm so the percentiles describe steady-state answering.
-    results = [assistant.ask(item["question"]).to_json() for item in items]
-    corpus = assistant.retriever.corpus
-    scores = score(items, results, lambda doc, pasal, ayat: corpus.has_article(doc, pasal, ayat))
-    data = scores.to_json() | {"startup_to_first_answer_ms": round(startup_ms, 1)}
-    if not args.misses:
-        data.pop("misses")
+    results = {
+        name: [answer_item(assistant, item, number) for number, item in enumerate(items, start=1)]
+        for name, items in sets.items()
+    }
+    article_exists = assistant.retriever.corpus.has_article
+    per_set = {name: score(sets[name], results[name], article_exists) for name in sets}
+    # Scored over the pooled questions (not averaged per set), so a large set weighs as much as it holds.
+    overall = score(everything, [r for name in sets for r in results[name]], article_exists)
     if args.json:
+        data = {
+            "sets": {name: _scores_json(s, args.misses) for name, s in per_set.items()},
+            # Misses are listed under their set only.
+            "all": _scores_json(overall, False),
+            "startup_to_first_answer_ms": round(startup_ms, 1),
+        }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"answerable: {scores.answerable}, unanswerable: {scores.unanswerable}")
-    print(f"hit@1 {scores.hit1:.3f}  hit@5 {scores.hit5:.3f}  ayat hit@5 {scores.ayat_hit5:.3f}  "
-          f"MRR@10 {scores.mrr10:.3f}")
-    print(f"refusal rate {scores.refusal_rate:.3f}  false refusals {scores.false_refusal_rate:.3f}  "
-          f"fabricated citations {scores.fabricated}")
-    lat = scores.latency_ms
-    print(f"retrieval p50 {lat['retrieve_p50']:.1f} ms, p95 {lat['retrieve_p95']:.1f} ms; "
-          f"answer p50 {lat['total_p50']:.1f} ms, p95 {lat['total_p95']:.1f} ms; "
-          f"start-up to first answer {startup_ms:.0f} ms")
-    if args.misses:
-        for miss in scores.misses:
-            print(json.dumps(miss, ensure_ascii=False))
+    for name, scores in per_set.items():
+        print(f"== {name} ({_count(scores.questions)}) ==")
+        for line in report_lines(scores, args.misses):
+            print(line)
+        print()
+    print(f"== all sets ({_count(overall.questions)}) ==")
+    for line in report_lines(overall):
+        print(line)
+    print(f"start-up to first answer {startup_ms:.0f} ms")
     return 0
+
+
+def _count(questions: int) -> str:
+    return f"{questions} question" + ("" if questions == 1 else "s")
+
+
+def _set_names(paths: list[Path]) -> list[str]:
+    """A set is named by its file's stem, or by the path as given where two files share a stem."""
+    stems = [p.stem for p in paths]
+    return [p.stem if stems.count(p.stem) == 1 else str(p) for p in paths]
+
+
+def _scores_json(scores: EvalScores, with_misses: bool) -> dict[str, Any]:
+    data = scores.to_json()
+    if not with_misses:
+        data.pop("misses")
+        data.pop("wrong_side")
+    return data
 
 
 def cmd_followups(args: argparse.Namespace) -> int:

@@ -150,7 +150,7 @@ def test_batch_and_eval_commands(settings, tmp_path):
         [sys.executable, "-m", "knowledge", "eval", str(questions), "--json"],
         capture_output=True, text=True, env=env, cwd=ROOT,
     )
-    scores = json.loads(scored.stdout)
+    scores = json.loads(scored.stdout)["sets"]["q"]
     assert (scores["hit1"], scores["refusal_rate"], scores["false_refusal_rate"]) == (1.0, 1.0, 0.0)
     assert scores["fabricated"] == 0
 
