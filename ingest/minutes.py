@@ -5,6 +5,9 @@ numbered paragraphs as `1. text`, bullets as `- text`, tables as pipe tables. Pl
 typed, e.g. a "Tindak lanjut:" line followed by numbered or dashed items with "PIC: ..." and
 "Batas waktu: ..." inline, in parentheses, or on the lines below.
 
+A two-column table of short labels and their values (the meeting's Hari/Tanggal, Tempat, Pimpinan Rapat;
+a letter's Nomor, Sifat, Perihal) is quoted as "Label: value" lines, whether or not it has a header row.
+
 Every recommendation or follow-up item becomes its own passage (cited as "..., bagian Rekomendasi
 butir 3") and a FollowUp. Items are never dropped: a missing unit or unreadable deadline is kept as
 such and reported in Document.warnings.
@@ -13,6 +16,7 @@ such and reported in Document.warnings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -73,6 +77,24 @@ _ITEM = re.compile(
 )
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)  # how Markdown writes a line break inside a cell
+
+# Key–value tables. Word tables rarely mark a header row, so the reader's first row may already be data;
+# without a generic header ("Keterangan | Isi") most labels must be words like these, or a two-column list
+# of names and posts ("Nama | Jabatan") or a schedule ("Tanggal | Kegiatan") would be taken for one.
+_KV_LABEL = re.compile(
+    r"^(?:hari|tanggal|tgl|waktu|pukul|jam|tempat|lokasi|pimpinan|pemimpin|ketua|dipimpin|peserta|daftar\s+hadir"
+    r"|hadir|undangan|agenda|acara|notulis|notulen|sekretaris|narasumber|moderator|penyelenggara|jenis\s+rapat"
+    r"|topik|tema|judul|nomor|no|perihal|hal|lampiran|sifat|kepada|yth|dari|tembusan)\b",
+    re.IGNORECASE,
+)
+_KV_HEADER = re.compile(
+    r"^(?:keterangan|isi|uraian|rincian|deskripsi|informasi|data|detail|nilai|penjelasan|unsur|komponen|item"
+    r"|hal|identitas(?:\s+rapat)?)$",
+    re.IGNORECASE,
+)
+_KV_LABEL_MAX_WORDS = 5
+_KV_LABEL_MAX_CHARS = 40
 
 _FIELD_LABEL = re.compile(
     r"(?<!\w)(?:(?P<units>PIC|P\.?J\.?|penanggung\s*-?\s*jawab|unit\s+(?:kerja|pelaksana)|pelaksana|koordinator)"
@@ -167,7 +189,7 @@ class _Section:
 
     @property
     def text(self) -> str:
-        return "\n".join(line.stripped for line in self.lines if line.stripped)
+        return "\n".join(_readable_lines(self.lines))
 
 
 def _lines(pages: list[Page]) -> list[_Line]:
@@ -187,12 +209,131 @@ def _cells(row: str) -> list[str]:
 def _plain(text: str) -> str:
     """A line without Markdown decoration: heading marks, list marker, bold; `| a | b |` -> `a: b`."""
     text = text.strip()
-    if _TABLE_ROW.match(text) and len(cells := _cells(text)) == 2 and cells[0]:
-        text = f"{cells[0].rstrip(':')}: {cells[1]}"
+    if _TABLE_ROW.match(text):
+        cells = _cells(text)
+        if len(cells) == 3 and cells[1] == ":":  # "| Tempat | : | Aula |": the colon has a column of its own
+            cells = [cells[0], cells[2]]
+        if len(cells) == 2 and cells[0]:
+            text = f"{cells[0].rstrip(':')}: {_CELL_BREAK.sub(' ', cells[1])}"
     text = re.sub(r"^#{1,6}\s+", "", text)
     if item := _ITEM.match(text):
         text = item["text"]
     return text.replace("**", "").replace("__", "").strip()
+
+
+# ---- key–value tables ----------------------------------------------------------------------------
+
+
+@dataclass
+class _KeyValueTable:
+    rows: set[int]  # line indexes, header and separator included
+    pairs: list[tuple[str, str]]
+
+
+def _table_cells(lines: list[_Line]) -> list[list[str]]:
+    return [_cells(line.stripped) for line in lines if not _TABLE_SEPARATOR.match(line.text)]
+
+
+def _is_label(text: str) -> bool:
+    """A short label such as "Hari/Tanggal" or "Pimpinan Rapat"; "No." may keep its dot, a sentence may not."""
+    words = text.split()
+    return (
+        0 < len(words) <= _KV_LABEL_MAX_WORDS
+        and len(text) <= _KV_LABEL_MAX_CHARS
+        and text[:1].isalpha()
+        and not (len(words) > 1 and text.endswith((".", "!", "?")))
+    )
+
+
+def _key_values(rows: list[list[str]]) -> list[tuple[str, str]] | None:
+    """(label, value) pairs when the table is a key–value table, else None.
+
+    The first row is a header only when it is empty or generic ("Keterangan | Isi"); otherwise it is the
+    first pair, as in a Word table without a header row.
+    """
+    if not rows:
+        return None
+    width = max(len(cells) for cells in rows)
+    rows = [cells + [""] * (width - len(cells)) for cells in rows]
+    # A column of nothing but ":" (or nothing) only lays the table out: "Tempat | : | Aula".
+    kept = [i for i in range(width) if any(cells[i] not in ("", ":") for cells in rows)]
+    rows = [[cells[i] for i in kept] for cells in rows]
+    if len(kept) != 2:
+        return None
+    generic_header = all(not cell or _KV_HEADER.match(cell) for cell in rows[0])
+    data = [cells for cells in (rows[1:] if generic_header else rows) if any(cells)]
+    pairs = [(key.rstrip(":").strip(), value.lstrip(":").strip()) for key, value in data]
+    labels = [key for key, _ in pairs if key]
+    if not labels or not all(_is_label(label) for label in labels):
+        return None
+    if not generic_header and 2 * sum(1 for label in labels if _KV_LABEL.match(label)) <= len(labels):
+        return None
+    return pairs
+
+
+def _value_lines(value: str) -> list[str]:
+    return [part.strip() for part in _CELL_BREAK.split(value) if part.strip()]
+
+
+def _key_value_text(pairs: list[tuple[str, str]]) -> str:
+    """One "Label: value" line per row; a value's own line breaks continue indented under it."""
+    lines: list[str] = []
+    for key, value in pairs:
+        values = _value_lines(value)
+        if not key:  # a row with an empty label continues the row above (a vertically merged label)
+            lines.extend(f"  {part}" for part in values)
+        elif not values:  # a caption row such as "IDENTITAS RAPAT"
+            lines.append(key)
+        else:
+            lines.append(f"{key}: {values[0]}")
+            lines.extend(f"  {part}" for part in values[1:])
+    return "\n".join(lines)
+
+
+def _table_runs(lines: list[_Line]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each table, split as _blocks splits them: a blank line ends a table unless the
+    separator row of the same table follows it."""
+    start = end = 0
+    inside = gap = False
+    for i, line in enumerate(lines):
+        text = line.stripped
+        if not text:
+            gap = True
+            continue
+        if _TABLE_ROW.match(text):
+            if inside and gap and not _TABLE_SEPARATOR.match(text):
+                yield start, end
+                inside = False
+            start, end, inside = (start if inside else i), i + 1, True
+        elif inside:
+            yield start, end
+            inside = False
+        gap = False
+    if inside:
+        yield start, end
+
+
+def _key_value_tables(lines: list[_Line]) -> dict[int, _KeyValueTable]:
+    """The key–value tables among the lines, by the index of their first line."""
+    tables: dict[int, _KeyValueTable] = {}
+    for start, end in _table_runs(lines):
+        if (pairs := _key_values(_table_cells(lines[start:end]))) is not None:
+            tables[start] = _KeyValueTable(set(range(start, end)), pairs)
+    return tables
+
+
+def _readable_lines(lines: list[_Line]) -> list[str]:
+    """The non-empty lines as they are quoted: key–value tables as "Label: value" lines, the rest as typed."""
+    tables = _key_value_tables(lines)
+    skip: set[int] = set()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if table := tables.get(i):
+            skip |= table.rows
+            out.extend(_key_value_text(table.pairs).splitlines())
+        elif i not in skip and line.stripped:
+            out.append(line.stripped)
+    return out
 
 
 def _meta(text: str) -> tuple[str, str] | None:
@@ -261,8 +402,17 @@ def _read_meeting(
     rows: set[int] = set()
     values: dict[str, str] = {}
     collecting = False
+    tables = _key_value_tables(lines)
+    table_rows = {i for table in tables.values() for i in table.rows}
     for i, line in enumerate(lines):
         if i in title_rows:
+            continue
+        if table := tables.get(i):
+            if _read_key_values(table.pairs, values, meeting):
+                rows |= table.rows  # the whole table, header row included, so that it is quoted as one
+            collecting = False
+            continue
+        if i in table_rows:
             continue
         heading = None if _meta(line.text) else _heading(line)
         if heading and (_SECTION_WORDS.match(heading[0]) or _ACTION_SECTION.search(heading[0])):
@@ -270,7 +420,8 @@ def _read_meeting(
         if meta := _meta(line.text):
             kind, value = meta
             values.setdefault(kind, value)
-            rows.add(i)
+            if not _TABLE_ROW.match(line.stripped):  # a row of another kind of table stays in its table
+                rows.add(i)
             collecting = kind == "participants"
             if collecting and value and not _NOT_LISTED.match(value):
                 meeting.participants.extend(split_units(value))
@@ -285,6 +436,26 @@ def _read_meeting(
     if meeting.date is None:
         warnings.append("no meeting date found; relative deadlines cannot be resolved")
     return meeting, rows
+
+
+def _read_key_values(pairs: list[tuple[str, str]], values: dict[str, str], meeting: Meeting) -> bool:
+    """Meeting metadata from a key–value table's rows into `values` and `meeting`; True if it held any."""
+    found = False
+    for key, value in pairs:
+        parts = _value_lines(value)
+        meta = _meta(f"{key}: {', '.join(part.rstrip(',;') for part in parts)}") if key else None
+        if meta is None:
+            continue
+        found = True
+        kind, text = meta
+        values.setdefault(kind, text)
+        if kind != "participants":
+            continue
+        if len(parts) > 1:  # one participant per line of the cell
+            meeting.participants.extend(item["text"] if (item := _ITEM.match(part)) else part for part in parts)
+        elif text and not _NOT_LISTED.match(text):
+            meeting.participants.extend(split_units(text))
+    return found
 
 
 def _meeting_date(values: dict[str, str], title: str, lines: list[_Line]) -> date | None:
@@ -302,6 +473,9 @@ def _split_sections(lines: list[_Line], header_rows: set[int]) -> list[_Section]
     sections = [header, _Section(None)]
     for i, line in enumerate(lines):
         if i in header_rows:
+            if header.lines and i - 1 not in header_rows and _TABLE_ROW.match(line.stripped):
+                # Rows gathered from further down must not be glued onto a table above as its rows.
+                header.lines.append(_Line("", line.page))
             header.lines.append(line)
             continue
         heading = None if _meta(line.text) else _heading(line)
@@ -348,7 +522,8 @@ def _blocks(lines: list[_Line], action: bool) -> list[_Block]:
             continue
         item = _ITEM.match(text)
         if _TABLE_ROW.match(text):
-            if current is None or current.kind != "table":
+            # A blank line ends a table, unless what follows is the separator row of the same table.
+            if current is None or current.kind != "table" or (gap and not _TABLE_SEPARATOR.match(text)):
                 current = _Block("table", [])
                 blocks.append(current)
             current.lines.append(line)
@@ -587,6 +762,9 @@ class _Builder:
         paragraphs: list[tuple[str, int | None]],
         counter: int,
     ) -> int:
+        if (pairs := _key_values(_table_cells(block.lines))) is not None:
+            paragraphs.append((_key_value_text(pairs), block.lines[0].page))
+            return counter
         header, rows = _table_rows(block)
         roles = _column_roles(header)
         # Outside an action section only a table with both a PIC and a deadline column is a follow-up

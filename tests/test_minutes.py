@@ -117,6 +117,131 @@ def test_docx_passages_are_citable(docx_minutes: Document) -> None:
     assert {f.passage_label for f in docx_minutes.followups} <= set(labels)
 
 
+# ---- key–value tables ---------------------------------------------------------------------------
+
+IDENTITY = [
+    ("Hari/Tanggal", "Kamis, 14 Maret 2024"),
+    ("Waktu", "09.00 – 12.30 WIB"),
+    ("Tempat", "Aula Kantor Gubernur, Mataram"),
+    ("Pimpinan Rapat", "Kepala Biro Pemerintahan Setda Prov. NTB"),
+    ("Notulis", "Subbagian Tata Usaha"),
+]
+IDENTITY_LINES = "\n".join(f"{key}: {value}" for key, value in IDENTITY)
+
+
+def add_table(document: docx.document.Document, rows: list[tuple[str, ...]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+
+
+def write_identity_docx(path: Path, header: tuple[str, str] | None) -> Path:
+    """Minutes opening with a Word key–value table, as offices write them: often with no header row."""
+    document = docx.Document()
+    document.add_paragraph("NOTULEN RAPAT KOORDINASI PELAPORAN TUGAS PEMBANTUAN")
+    add_table(document, ([header] if header else []) + IDENTITY)
+    document.add_heading("Pembahasan", level=2)
+    document.add_paragraph("Peserta membahas keterlambatan laporan triwulan.")
+    document.add_heading("Tindak Lanjut", level=2)
+    add_table(
+        document,
+        [
+            ("No", "Tindak Lanjut", "Penanggung Jawab", "Batas Waktu"),
+            ("1", "Menyusun rekap laporan triwulan", "Bappeda Prov. NTB", "31 Mei 2024"),
+        ],
+    )
+    document.save(path)
+    return path
+
+
+def header_passage(document: Document) -> str:
+    return next(p for p in document.passages if p.section is None).text
+
+
+@pytest.mark.parametrize("header", [None, ("", "")], ids=["no-header-row", "empty-header-row"])
+def test_docx_key_value_table_is_quoted_as_key_value_lines(tmp_path: Path, header: tuple[str, str] | None) -> None:
+    document = parse_path(write_identity_docx(tmp_path / "notulen.docx", header))
+
+    assert header_passage(document) == f"NOTULEN RAPAT KOORDINASI PELAPORAN TUGAS PEMBANTUAN\n\n{IDENTITY_LINES}"
+    full_text = next(p for p in document.passages if p.section is None).parent_text
+    assert IDENTITY_LINES in full_text and "|" not in full_text
+    meeting = document.meeting
+    assert meeting is not None
+    assert (meeting.date, meeting.place) == (date(2024, 3, 14), "Aula Kantor Gubernur, Mataram")
+    assert meeting.chair == "Kepala Biro Pemerintahan Setda Prov. NTB"
+    assert [(f.item, f.text, f.units, f.due) for f in document.followups] == [
+        ("1", "Menyusun rekap laporan triwulan", ["Bappeda Provinsi Nusa Tenggara Barat"], date(2024, 5, 31))
+    ]
+    assert document.warnings == []
+
+
+def test_markdown_key_value_table_with_a_generic_header() -> None:
+    document = parse_text(
+        "# Notulen Rapat Evaluasi Pelaporan Dekonsentrasi\n\n"
+        "| Keterangan | Isi |\n|---|---|\n"
+        "| Hari/Tanggal | Rabu, 10 April 2024 |\n"
+        "| Tempat | Ruang Rapat Bappeda Prov. Jateng, Semarang |\n"
+        "| Penyelenggara | Subdirektorat Dekonsentrasi |\n"
+        "| Pimpinan Rapat | Kepala Bappeda Prov. Jateng |\n\n"
+        "## Tindak Lanjut\n\n"
+        "| No | Tindak Lanjut | PIC | Batas Waktu |\n|---|---|---|---|\n"
+        "| 1 | Mengirim rekap realisasi | Bappeda Prov. Jateng | 30 April 2024 |\n",
+        "notulen-evaluasi.md",
+    )
+    # The header row is not data, and the row that is no meeting metadata stays in its place.
+    assert header_passage(document) == (
+        "Notulen Rapat Evaluasi Pelaporan Dekonsentrasi\n\n"
+        "Hari/Tanggal: Rabu, 10 April 2024\n"
+        "Tempat: Ruang Rapat Bappeda Prov. Jateng, Semarang\n"
+        "Penyelenggara: Subdirektorat Dekonsentrasi\n"
+        "Pimpinan Rapat: Kepala Bappeda Prov. Jateng"
+    )
+    assert not any("Keterangan" in p.text for p in document.passages)
+    meeting = document.meeting
+    assert meeting is not None
+    assert (meeting.date, meeting.place) == (date(2024, 4, 10), "Ruang Rapat Bappeda Prov. Jateng, Semarang")
+    assert meeting.chair == "Kepala Bappeda Prov. Jateng"
+    assert [(f.item, f.units, f.due) for f in document.followups] == [
+        ("1", ["Bappeda Provinsi Jawa Tengah"], date(2024, 4, 30))
+    ]
+
+
+def test_key_value_cells_keep_their_line_breaks_and_layout_columns() -> None:
+    document = parse_text(
+        "Notulen Rapat Pembahasan Pedoman Pelaporan\n\n"
+        "| Hari/Tanggal | : | Senin, 6 Mei 2024 |\n|---|---|---|\n"
+        "| Tempat | : | Ruang Rapat Lantai 2<br>Kantor Bappeda Prov. Sulsel, Makassar |\n"
+        "| Peserta | : | 1. Bappeda Prov. Sulsel<br>2. Biro Pemerintahan Setda Prov. Sulsel |\n"
+    )
+    assert header_passage(document) == (
+        "Notulen Rapat Pembahasan Pedoman Pelaporan\n\n"
+        "Hari/Tanggal: Senin, 6 Mei 2024\n"
+        "Tempat: Ruang Rapat Lantai 2\n"
+        "  Kantor Bappeda Prov. Sulsel, Makassar\n"
+        "Peserta: 1. Bappeda Prov. Sulsel\n"
+        "  2. Biro Pemerintahan Setda Prov. Sulsel"
+    )
+    meeting = document.meeting
+    assert meeting is not None
+    assert meeting.date == date(2024, 5, 6)
+    assert meeting.place == "Ruang Rapat Lantai 2, Kantor Bappeda Prov. Sulsel, Makassar"
+    assert meeting.participants == ["Bappeda Prov. Sulsel", "Biro Pemerintahan Setda Prov. Sulsel"]
+
+
+def test_two_column_tables_of_other_kinds_keep_their_columns() -> None:
+    document = parse_text(
+        "# Notulen Rapat Koordinasi Pelaporan\nTanggal: 6 Februari 2024\n\n## Pembahasan\n\n"
+        "| Nama | Jabatan |\n|---|---|\n| Budi Santoso | Kepala Bidang Pemerintahan |\n\n"
+        "| Tanggal | Kegiatan |\n|---|---|\n| Senin, 12 Februari 2024 | Rapat persiapan |\n"
+    )
+    passage = next(p for p in document.passages if p.section == "Pembahasan")
+    assert passage.text == (
+        "Nama: Budi Santoso; Jabatan: Kepala Bidang Pemerintahan\n\n"
+        "Tanggal: Senin, 12 Februari 2024; Kegiatan: Rapat persiapan"
+    )
+
+
 # ---- Markdown numbered list ---------------------------------------------------------------------
 
 
