@@ -19,6 +19,7 @@ from knowledge.corpus import Record, normalize_term
 from knowledge.followups import followup_answer
 from knowledge.llm import NOT_FOUND, LLMClient
 from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, is_placeholder
+from knowledge.query import Expander
 from knowledge.references import DocRef, find_article_refs
 from knowledge.refusal import ANSWER_THRESHOLD, answer_confidence
 from knowledge.retrieval import Hit, Retrieval, Retriever, defined_term
@@ -97,6 +98,15 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class ExampleArticle:
+    doc: str  # "PP 19/2022"
+    pasal: str  # "7"
+    ayat: str | None  # "5"
+    other: str  # another article, for "/pasal 24"
+    title: str  # "Dekonsentrasi dan Tugas Pembantuan"
+
+
 def revoked_notice(record: Record) -> str:
     by = f" oleh {record.revoked_by}" if record.revoked_by else ""
     return f"Perhatian: {record.doc} sudah dicabut{by} dan tidak berlaku lagi."
@@ -143,16 +153,28 @@ class Assistant:
         opening = THANKS_REPLY if _THANKS.search(question) else GREETING_REPLY if _GREETING.search(question) else ""
         return Answer(question, opening + INVITATION.format(examples=self.examples()), True, "chat")
 
-    def examples(self) -> str:
-        """Two example questions taken from what is loaded: an article look-up and a topic."""
+    def example_article(self) -> ExampleArticle | None:
+        """An article of the regulation a bare "Pasal 7" means, to show how look-ups are written; taken from
+        what is loaded, so the help never points at a document the knowledge base does not hold."""
         corpus = self.retriever.corpus
         doc = self.retriever.default_doc(corpus)
         if doc is None:
-            return "\"pendanaan tugas pembantuan\""
+            return None
         pasals = corpus.docs[doc].pasals
-        pasal = "7" if "7" in pasals else pasals[len(pasals) // 2]
-        topic = corpus.docs[doc].title.lower() or "pendanaan tugas pembantuan"
-        return f"\"Pasal {pasal} {doc}\" atau \"{topic}\""
+        with_ayat = [p for p in pasals if any(r.ayat for r in corpus.article(doc, p))]
+        pasal = "7" if "7" in with_ayat else (with_ayat or pasals)[len(with_ayat or pasals) // 2]
+        ayats = [r.ayat for r in corpus.article(doc, pasal) if r.ayat]
+        ayat = "5" if "5" in ayats else (ayats[-1] if ayats else None)
+        other = pasals[-3] if len(pasals) >= 3 else pasals[0]
+        return ExampleArticle(doc, pasal, ayat, other, corpus.docs[doc].title)
+
+    def examples(self) -> str:
+        """Two example questions taken from what is loaded: an article look-up and a topic."""
+        example = self.example_article()
+        if example is None:
+            return "\"pendanaan tugas pembantuan\""
+        topic = example.title.lower() or "pendanaan tugas pembantuan"
+        return f"\"Pasal {example.pasal} {example.doc}\" atau \"{topic}\""
 
     def refusal(self, english: bool = False) -> str:
         return REFUSAL.format(examples=self.examples()) + (ENGLISH_HINT if english else "")
@@ -259,8 +281,9 @@ class Assistant:
             if close and not superseded and len(chosen) < 2 and _different_article(hit.record, chosen):
                 chosen.append(hit.record)
         lead = _lead_in(chosen)
+        search_text = retrieval.normalized.text if retrieval.normalized else retrieval.question
         quotes = [
-            f"[{n}] {r.label}:\n\u201c{excerpt(r.text, retrieval.question)}\u201d"
+            f"[{n}] {r.label}:\n\u201c{excerpt(r.text, search_text)}\u201d"
             for n, r in enumerate(chosen, start=1)
         ]
         answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", chosen, hits)
@@ -343,7 +366,11 @@ def excerpt(text: str, question: str, limit: int = 700) -> str:
     """A long list-shaped passage cut down to its opening line and the items the question is about.
 
     Items are quoted whole and in order, with "…" where items were left out, so the words stay the law's.
+    A minutes' "Key: Value" table is cut to the lines asked about ("Waktu: 09.00 – 12.30 WIB").
     """
+    fields = _fields_asked(text, question)
+    if fields:
+        return fields
     if len(text) <= limit:
         return text
     lines = text.splitlines()
@@ -376,6 +403,22 @@ def excerpt(text: str, question: str, limit: int = 700) -> str:
     if previous < len(lines) - 1:
         out.append("…")
     return _clip("\n".join(out))
+
+
+_FIELD_LINE = re.compile(r"^\s*(?P<key>[^:\n]{2,40}?)\s*:\s*\S")
+
+
+def _fields_asked(text: str, question: str) -> str | None:
+    """The lines of a "Key: Value" block whose key the question asks about, or None."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    fields = [line for line in lines if _FIELD_LINE.match(line)]
+    if len(fields) < 3 or len(fields) < 0.6 * len(lines):
+        return None
+    asked = set(tokenize(Expander().expand(question, meeting=True)))
+    wanted = [line for line in fields if set(tokenize(_FIELD_LINE.match(line).group("key"))) & asked]
+    if not wanted or len(wanted) == len(fields):
+        return None
+    return "\n".join(line.strip() for line in wanted)
 
 
 def _clip(text: str) -> str:

@@ -92,11 +92,6 @@ class Corpus:
         self._tokens: dict[str, set[str]] = {}
         # BM25 rows -> records, once, so scoring a query is a vector operation
         self.bm25_records = [self.by_id.get(unit_passage_id(uid)) for uid in bm25.ids]
-        # passage -> its BM25 rows (one per window), to read any passage's keyword score off a query's scores
-        self.bm25_rows: dict[str, list[int]] = {}
-        for row, record in enumerate(self.bm25_records):
-            if record is not None:
-                self.bm25_rows.setdefault(record.id, []).append(row)
 
     @classmethod
     def load(cls, store: KnowledgeStore) -> Corpus:
@@ -163,18 +158,22 @@ class Corpus:
 
 
 _SURFACE_WORD = re.compile(r"[a-z]+")
-# The gazette trailer ("TAMBAHAN LEMBARAN NEGARA ...") is printed in capitals; in a provision the same words
-# appear in mixed case, citing where another law was published.
-_GAZETTE_TRAILER = re.compile(
-    r"TAMBAHAN\s+LEMBARAN\s+(?:NEGARA|DAERAH)|LEMBARAN\s+NEGARA\s+REPUBLIK\s+INDONESIA\s+TAHUN"
-)
 _ATTACHMENT = re.compile(r"^\W*(?:LAMPIRAN|SALINAN\s+LAMPIRAN)\b")
-QUOTABLE_MAX_CHARS = 6000
+# Longer than any article: an annex or a whole chapter run together by the source's layout.
+QUOTABLE_MAX_CHARS = 20_000
+# "Cukup jelas." and then the gazette trailer, the signature or an annex: the last elucidation of a law, with
+# whatever followed it in the source run into it.
+_PLACEHOLDER_THEN_MORE = re.compile(
+    r"^\W*(?i:cukup\s+jelas)\W*(?:TAMBAHAN|LAMPIRAN|PRESIDEN|[A-Z]\.\s+[A-Z]{3,}|[A-Z]{4,}\s+[A-Z]{4,})"
+)
+# References ("Pasal 14 ayat (2)", "Nomor 23 Tahun 2014") are figures that belong to sentences.
+_REFERENCE = re.compile(r"\b(?:Pasal|ayat|angka|huruf|Nomor|Tahun)\s*\(?\w{1,4}\)?", re.IGNORECASE)
 
 
 def is_quotable(record: Record) -> bool:
     """Whether a passage can stand as the answer to a question: a provision, an elucidation or a meeting's
-    text, not a table, an attachment, a financial schedule or a gazette trailer.
+    text, not a table, an attachment, a financial schedule or "Cukup jelas." with a gazette trailer and
+    an annex run into it.
 
     Such passages stay in the store for explicit look-up ("Pasal 18 PP 3/2015"); they are only kept out
     of the answers to questions, where their numbers and lists match everything and say nothing.
@@ -182,9 +181,7 @@ def is_quotable(record: Record) -> bool:
     text = record.text
     if record.doc_type in (NOTULEN, REKOMENDASI):
         return True
-    if _GAZETTE_TRAILER.search(text) or _ATTACHMENT.match(text):
-        return False
-    if len(text) > QUOTABLE_MAX_CHARS:
+    if _ATTACHMENT.match(text) or _PLACEHOLDER_THEN_MORE.match(text) or len(text) > QUOTABLE_MAX_CHARS:
         return False
     return not _tabular(text)
 
@@ -193,7 +190,7 @@ def _tabular(text: str) -> bool:
     """Rows of figures and cells rather than sentences."""
     if text.count("|") >= 6:
         return True
-    tokens = text.split()
+    tokens = _REFERENCE.sub(" ", text).split()
     if len(tokens) < 40:
         return False
     numeric = sum(1 for t in tokens if any(c.isdigit() for c in t))

@@ -6,8 +6,9 @@ dari ...". The normalised text feeds retrieval and the refusal decision only: qu
 Four layers, each general rather than fitted to particular questions:
 - the field's own abbreviations (dekon, TP, GWPP, binwas, BMN, pergub, ...), which a general slang lexicon
   gets wrong ("tp" is "tapi" in everyday chat, "tugas pembantuan" here);
-- everyday chat spelling (yg, gak, dr, blm, udh, gmn, ...): our own short list first, then indoNLP's slang
-  lexicon (MIT, 4,300 entries) for the long tail, with its entries that clash with legal text left out;
+- everyday chat spelling (yg, gak, dr, blm, udh, gmn, ...), a short list of our own. indoNLP's slang lexicon
+  (4,300 entries) was measured as a fallback and changed no result on any question set, while some of its
+  entries are wrong here ("tp" -> "tapi", "brg" -> "bareng", "th" -> "tahu"), so it is not used;
 - Jakarta-style affixes (nugasin -> menugaskan, dilakuin -> dilakukan, ngelola -> mengelola,
   disampein -> disampaikan), checked against the corpus vocabulary so real words ending in -in stay;
 - dropped vowels ("pgawasan", "tknis"), resolved to a frequent corpus word with the same consonants.
@@ -19,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from knowledge.bm25 import STOPWORDS
 
@@ -72,7 +72,6 @@ FIELD_TERMS = {
     "rakor": "rapat koordinasi",
     "pns": "pegawai negeri sipil",
     "asn": "aparatur sipil negara",
-    "ta": "tahun anggaran",
     "brg": "barang",
     "pemb": "pembinaan",
     "pengaw": "pengawasan",
@@ -129,7 +128,8 @@ CHAT_WORDS = {
     "sy": "saya", "buat": "untuk", "gw": "saya", "gue": "saya", "aku": "saya", "lu": "anda", "lo": "anda",
     "pengen": "ingin",
     "pgn": "ingin", "tgl": "tanggal", "thn": "tahun", "bln": "bulan", "jt": "juta", "rb": "ribu",
-    "infoin": "jelaskan", "jelasin": "jelaskan", "sampe": "sampai", "ampe": "sampai", "telat": "terlambat",
+    "infoin": "jelaskan", "dipake": "dipakai", "kepake": "terpakai", "jelasin": "jelaskan",
+    "sampe": "sampai", "ampe": "sampai", "telat": "terlambat",
     "paling telat": "paling lambat", "dlu": "dulu", "skrg": "sekarang", "skr": "sekarang",
     "sekrg": "sekarang", "msh": "masih", "masi": "masih", "smua": "semua", "sma": "sama",
     "btw": "", "dll": "dan lain-lain", "dsb": "dan sebagainya", "ditugasin": "ditugaskan",
@@ -143,6 +143,7 @@ PARTICLES = frozenset(
     sih si dong deh nih kok ya yah yaa yak lho loh lah kah toh tah wkwk wkwkwk hehe hehehe haha hihi
     bro sis gan agan min mimin kak kakak bang mas mbak bos bosku guys gaes pak bu om tante pakde
     eh oh ah hmm hm mhm wah nah yuk ayo please pls plis plz mohon tolong izin ijin numpang
+    sebenernya sebenarnya emang memang kira-kira kira2 kirakira
     """.split()
 )
 
@@ -156,21 +157,13 @@ COURTESIES = frozenset(
     """.split()
 )
 
-# indoNLP's entries that are wrong in this field, or collide with words of legal text.
-_SLANG_CLASHES = frozenset(
-    """
-    tp brg th ngapain pp uu pasal ayat dana daerah pusat bupati camat lurah desa no nomor bab bagian
-    bina jasa per min pemda sekda satker lampiran kab kota prov sah tap dgn
-    """.split()
-)
-
 # English questions: the field's terms, so an English question can still find the Indonesian text.
 ENGLISH_TERMS = {
-    "deconcentration": "dekonsentrasi",
-    "co-administration": "tugas pembantuan",
-    "coadministration": "tugas pembantuan",
-    "assistance task": "tugas pembantuan",
-    "assistance tasks": "tugas pembantuan",
+    "deconcentration": "Dekonsentrasi",
+    "co-administration": "Tugas Pembantuan",
+    "coadministration": "Tugas Pembantuan",
+    "assistance task": "Tugas Pembantuan",
+    "assistance tasks": "Tugas Pembantuan",
     "central government": "pemerintah pusat",
     "regional government": "pemerintah daerah",
     "local government": "pemerintah daerah",
@@ -228,6 +221,9 @@ ENGLISH_TERMS = {
     "revoked": "dicabut",
     "in force": "berlaku",
     "valid": "berlaku",
+    "what is": "apa itu",
+    "what are": "apa itu",
+    "who is": "siapa",
     "who": "siapa",
     "what": "apa",
     "when": "kapan",
@@ -246,14 +242,32 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*")
 # "apaaa", "dongggg"; not Roman numerals ("triwulan III", "BAB XXX").
 _ELONGATED = re.compile(r"(?![ivxlcIVXLC]+\b)\b(\w*?)([a-z])\2{2,}")
 _REDUPLICATED = re.compile(r"\b([A-Za-z]{3,})2\b")
+# "bisa ga", "masih kepake gak?", "boleh nggak": a yes/no tag, not a negation of what is asked.
+_TAG_QUESTION = re.compile(
+    r"\b((?:bisa|boleh|perlu|harus|wajib|masih|sudah|udah|udh|sdh|ada|dapat|bs|blh|msh)\s+(?:\w+\s+){0,3}?)"
+    r"(?:ga|gak|nggak|ngga|enggak|engga|gk|tidak|tdk)\b"
+    r"|\s+(?:ga|gak|nggak|ngga|enggak|engga|gk|ya|kan)\s*(?=\?|$)",
+    re.IGNORECASE,
+)
 # What is left between words: punctuation stays, emoji and other symbols go.
 _SYMBOLS = re.compile(r"[^\w\s?.,!;:()/\"'-]")
 _VOWELS = set("aeiou")
-# Words that really end in -in; never read as Jakarta "-kan"/"-i" even if the corpus lacks them.
-_REAL_IN_WORDS = frozenset(
-    "ingin lain main izin ijin yakin mesin miskin dingin angin kain cermin batin rutin latin admin online "
-    "login vaksin protein bensin kabin domain plugin margin lalin dinamin amin musim min".split()
+# Roots that really end in -in ("dipimpin", "kemarin", "mungkin", "dijamin"): never read as Jakarta
+# "-kan"/"-i", even when the corpus lacks them.
+_REAL_IN_ROOTS = frozenset(
+    "pimpin pemimpin jamin kawin ingin mungkin main lain kemarin dingin miskin yakin izin ijin cermin batin rutin "
+    "mesin angin kain latin vaksin protein bensin amin domain admin login online margin lalin vitamin lilin cincin "
+    "insulin kabin plugin jin pin".split()
 )
+
+
+def _real_in_word(word: str) -> bool:
+    if word in _REAL_IN_ROOTS:
+        return True
+    for prefix in ("di", "ter", "ber", "me", "mem", "men", "pe", "per", "se", "ke"):
+        if word.startswith(prefix) and word[len(prefix) :] in _REAL_IN_ROOTS:
+            return True
+    return False
 
 
 # How often the corpus must use an abbreviation for it to count as the regulations' own word.
@@ -262,18 +276,9 @@ KNOWN_ABBREVIATION = 30
 
 @dataclass(frozen=True)
 class Normalized:
-    text: str  # standard Indonesian, lower case
+    text: str  # standard Indonesian; words that needed no change keep their case
     english: bool  # the question was written in English
     content_words: tuple[str, ...]  # what is left once particles, courtesies and function words go
-
-
-@lru_cache(maxsize=1)
-def _indonlp_slang() -> Mapping[str, str]:
-    try:
-        from indoNLP.preprocessing.slang_data import SLANG_DATA
-    except ImportError:  # optional: our own list covers the common forms
-        return {}
-    return {k: v for k, v in SLANG_DATA.items() if k not in _SLANG_CLASHES and " " not in k}
 
 
 class Normalizer:
@@ -309,7 +314,8 @@ class Normalizer:
         text = _REDUPLICATED.sub(r"\1-\1", text)
         english = is_english(text)
         if english:
-            text = _replace_phrases(text, ENGLISH_TERMS)
+            text = _in_indonesian(text)
+        text = _TAG_QUESTION.sub(r"\1", text)
         words: list[str] = []
         pieces: list[str] = []
         last = 0
@@ -344,9 +350,9 @@ class Normalizer:
 
     def _word(self, word: str) -> str:
         if word in FIELD_TERMS:
-            # An abbreviation the regulations themselves use (GWPP, APBN, SKPD) stays: it is the most precise
-            # word there is (its long form would match every law that spells it out). One they never use
-            # (dekon, TP, binwas) is replaced by what it stands for.
+            # An abbreviation the regulations themselves use (GWPP, APBN, SKPD) stays, in capitals: it is the
+            # most precise word there is (the search may add its long form, `knowledge.query.Expander`). One
+            # they never use (dekon, TP, binwas) is replaced by what it stands for.
             if self.vocabulary.get(word, 0) >= KNOWN_ABBREVIATION:
                 return word.upper() if "/" not in word else word
             return FIELD_TERMS[word]
@@ -356,13 +362,10 @@ class Normalizer:
             return word
         if self._known(word):
             return word
-        slang = _indonlp_slang().get(word)
-        if slang:
-            return slang
         return self._affixed(word) or self._unabbreviated(word) or word
 
     def _known(self, word: str) -> bool:
-        return word in self.vocabulary or word in _REAL_IN_WORDS
+        return word in self.vocabulary or _real_in_word(word)
 
     # --- Jakarta affixes ---------------------------------------------------------------------------------
 
@@ -376,7 +379,7 @@ class Normalizer:
                 return candidate
         # Not in this corpus: for an -in verb the most regular reading beats a word nobody knows; other
         # words starting with n/ng/ny (nasional, nyata) are more likely real words this corpus lacks.
-        return candidates[0] if word.endswith("in") and word not in _REAL_IN_WORDS else None
+        return candidates[0] if word.endswith("in") else None
 
     # --- dropped vowels --------------------------------------------------------------------------------
 
@@ -400,6 +403,10 @@ def _affix_candidates(word: str) -> list[str]:
         forms = [b + suffix for b in bases for suffix in ("kan", "i")]
     out = []
     for form in forms:
+        if form.startswith("ke") and form == word and len(form) > 5:
+            out.append("ter" + form[2:])  # kebuka -> terbuka: Jakarta ke- for the accidental passive
+        if form.startswith("nge") and form[3:4] not in _VOWELS and len(form) > 5:
+            out.append(_active(form[3:]))  # ngelaksanakan -> melaksanakan (nge- before a consonant)
         if form.startswith(("ng", "ny")) or (form[0] == "n" and form[1:2] in _VOWELS):
             out.append("me" + form)  # ngelola -> mengelola, nugaskan -> menugaskan, nyampaikan -> menyampaikan
             continue
@@ -447,11 +454,14 @@ def _drops_only_vowels(short: str, long: str) -> bool:
     return i == len(short)
 
 
-def _replace_phrases(text: str, table: Mapping[str, str]) -> str:
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b", re.IGNORECASE
-    )
-    return pattern.sub(lambda m: table[m.group(1).lower()], text)
+_ENGLISH_PHRASES = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(ENGLISH_TERMS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+def _in_indonesian(text: str) -> str:
+    """The field's English terms replaced by the regulations' words."""
+    return _ENGLISH_PHRASES.sub(lambda m: ENGLISH_TERMS[m.group(1).lower()], text)
 
 
 def is_english(text: str) -> bool:

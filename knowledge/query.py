@@ -5,6 +5,7 @@ words for everyday ones ("duit" -> "dana")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from knowledge.bm25 import tokenize
 from knowledge.informal import FIELD_TERMS
@@ -18,12 +19,17 @@ EVERYDAY_WORDS = {
     "dibiayai": "didanai pendanaan",
     "aset": "barang milik",
     "pakai": "dengan menggunakan",
+    "dipakai": "digunakan",
+    "hasil": "diperoleh",  # "barang hasil dekon": acquired through it
+    "aturan turunan": "peraturan pelaksanaan",
+    "turunan": "pelaksanaan",
     "lewat": "melalui dengan",
     "dikerjakan": "dilaksanakan",
     "sama siapa": "oleh",
     "isinya": "meliputi terdiri atas",
     "apa saja": "meliputi terdiri atas",
     "lapor": "melaporkan laporan",
+    "masuk": "dibebankan",  # "dana dekon masuk APBN?": charged to the state budget
     "tahun depan": "tahun anggaran berikutnya",
     "batas waktu": "paling lambat",
     "deadline": "paling lambat",
@@ -59,7 +65,7 @@ MEETING_WORDS = {
 
 
 
-def _pattern(table: dict[str, str]) -> re.Pattern[str]:
+def _pattern(table: Mapping[str, str]) -> re.Pattern[str]:
     # "duitnya", "asetnya": the enclitic does not change the word.
     keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     return re.compile(rf"\b({keys})(?:nya|lah|pun)?\b", re.IGNORECASE)
@@ -69,46 +75,66 @@ def _pattern(table: dict[str, str]) -> re.Pattern[str]:
 # (not added to the search: "GWPP" would pull every question about governors towards PP 19/2022).
 SAME_THING = {"gubernur": "GWPP", "gwpp": "gubernur sebagai wakil pemerintah pusat"}
 
-_TABLES = {False: EVERYDAY_WORDS, True: EVERYDAY_WORDS | MEETING_WORDS}
-_PATTERNS = {meeting: _pattern(table) for meeting, table in _TABLES.items()}
+
+_CHOICE = re.compile(r"(\w+)\s+atau\s+(\w+)", re.IGNORECASE)
 
 
-def expand(question: str, meeting: bool = False) -> str:
-    """The question with the regulations' words added after everyday ones (and, for a question about a
-    meeting, the names of the minutes' fields)."""
-    table = _TABLES[meeting]
-    return _PATTERNS[meeting].sub(lambda m: f"{m.group(0)} {table[m.group(1).lower()]}", question)
+class Expander:
+    """Adds the regulations' words to a normalised question, for one corpus.
 
-
-def term_groups(question: str, meeting: bool = False) -> list[list[frozenset[str]]]:
-    """What the question asks about, as groups of alternatives: each group is one thing asked, found in a
-    passage when every token of one of its alternatives is there.
-
-    "syarat" is found as itself or as "harus memenuhi ketentuan", and "GWPP" as itself or as "gubernur
-    sebagai wakil pemerintah pusat" (the long form of laws that do not abbreviate it), without the added
-    words weighing as more things asked.
+    `spelled_out` are the abbreviations the corpus knows but the primary regulation writes in full ("APBN" ->
+    "anggaran pendapatan dan belanja negara"): their long form is searched too. One the primary regulation
+    uses itself (GWPP) is left alone, its long form would match every law that spells it out instead.
     """
-    table = _TABLES[meeting]
-    groups: dict[str, list[frozenset[str]]] = {}
 
-    def plain(text: str) -> None:
-        for token in tokenize(text):
-            alternatives = groups.setdefault(token, [frozenset([token])])
-            long_form = FIELD_TERMS.get(token) or SAME_THING.get(token)
-            if long_form and len(alternatives) == 1:
-                alternatives.append(frozenset(tokenize(long_form)))
+    def __init__(self, spelled_out: Mapping[str, str] | None = None) -> None:
+        abbreviations = dict(spelled_out or {})
+        self._tables = {
+            False: EVERYDAY_WORDS | abbreviations,
+            True: EVERYDAY_WORDS | MEETING_WORDS | abbreviations,
+        }
+        self._patterns = {meeting: _pattern(table) for meeting, table in self._tables.items()}
 
-    last = 0
-    for match in _PATTERNS[meeting].finditer(question):
-        plain(question[last : match.start()])
-        own = tokenize(match.group(0))
-        formal = frozenset(tokenize(table[match.group(1).lower()]))
-        if own:  # "apa saja" is a way of asking, not a thing asked: it adds search words, no group
-            alternatives = groups.setdefault(own[0], [frozenset(own)])
-            alternatives.append(formal)
-        last = match.end()
-    plain(question[last:])
-    return [alternatives for alternatives in groups.values() if any(alternatives)]
+    def expand(self, question: str, meeting: bool = False) -> str:
+        """The question with the regulations' words added after everyday ones (and, for a question about a
+        meeting, the names of the minutes' fields)."""
+        table = self._tables[meeting]
+        return self._patterns[meeting].sub(lambda m: f"{m.group(0)} {table[m.group(1).lower()]}", question)
+
+    def groups(self, question: str, meeting: bool = False) -> list[list[frozenset[str]]]:
+        """What the question asks about, as groups of alternatives: each group is one thing asked, found in a
+        passage when every token of one of its alternatives is there.
+
+        "syarat" is found as itself or as "harus memenuhi ketentuan", and "GWPP" as itself or as "gubernur
+        sebagai wakil pemerintah pusat" (the long form of laws that do not abbreviate it), without the added
+        words weighing as more things asked.
+        """
+        table = self._tables[meeting]
+        groups: dict[str, list[frozenset[str]]] = {}
+
+        def plain(text: str) -> None:
+            for token in tokenize(text):
+                alternatives = groups.setdefault(token, [frozenset([token])])
+                long_form = FIELD_TERMS.get(token) or SAME_THING.get(token)
+                if long_form and len(alternatives) == 1:
+                    alternatives.append(frozenset(tokenize(long_form)))
+
+        last = 0
+        for match in self._patterns[meeting].finditer(question):
+            plain(question[last : match.start()])
+            own = tokenize(match.group(0))
+            formal = frozenset(tokenize(table[match.group(1).lower()]))
+            # "apa saja", "sama siapa" are ways of asking, not things asked: they add search words, no group.
+            if own and formal:
+                groups.setdefault(own[0], [frozenset(own)]).append(formal)
+            last = match.end()
+        plain(question[last:])
+        # "APBN atau APBD?": a choice, answered by a passage that names either.
+        for left, right in _CHOICE.findall(question):
+            a, b = tokenize(left), tokenize(right)
+            if a and b and a[-1] in groups and b[0] in groups and a[-1] != b[0]:
+                groups[a[-1]] = groups[a[-1]] + groups.pop(b[0])
+        return list(groups.values())
 
 
 def strip_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.corpus import Corpus, Record, normalize_term
-from knowledge.informal import Normalized
+from knowledge.informal import FIELD_TERMS, KNOWN_ABBREVIATION, Normalized
 from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, PENJELASAN_UMUM, is_placeholder
-from knowledge.query import expand, strip_spans, term_groups
+from knowledge.query import Expander, strip_spans
 from knowledge.references import (
     ArticleRef,
     DocRef,
@@ -52,7 +52,7 @@ _TERM_TAIL = re.compile(
 # ("syarat dekon apa saja" asks for a list, not a definition: the term must be followed by itu/maksud/arti.)
 _TRAILING_DEFINITION_QUESTION = re.compile(
     r"^(?P<term>.+?)\s+(?:(?:itu|tuh|adalah)\s+(?:(?:maksud|arti|artinya|pengertian|pengertiannya)\w*\s+)?|"
-    r"(?:maksud|arti|artinya|pengertian|pengertiannya|definisi)\w*\s+)(?:apa|apaan)\s*[?.!]*$",
+    r"(?:maksud|arti|artinya|pengertian|pengertiannya|definisi)\w*\s+)(?:apa|apaan|siapa)\s*[?.!]*$",
     re.IGNORECASE,
 )
 _NOT_A_TERM = re.compile(r"\b(?:dari|ke|di|oleh|untuk|bagaimana|siapa|kapan|berapa|mana|pasal|ayat)\b")
@@ -75,7 +75,9 @@ def defined_term(question: str) -> str | None:
 # article numbers and list markers are figures too, but they answer no "berapa" ("berapa nomor surat" asks
 # for an identifier, "berapa lama" for a period, and are left out).
 _ASKS_NUMBER = re.compile(
-    r"\bberapa\b(?!\s+(?:lama|lambat|nomor|no\b|kali\s+dalam))|\bjumlah(?:nya)?\s+(?!dana\b)", re.IGNORECASE
+    r"(?<!jam )(?<!pukul )(?<!tanggal )(?<!tahun )(?<!bulan )(?<!nomor )"
+    r"\bberapa\b(?!\s+(?:lama|lambat|nomor|no\b|kali\s+dalam))|\bjumlah(?:nya)?\s+(?!dana\b)",
+    re.IGNORECASE,
 )
 _WORD_NUMBER = (
     r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|"
@@ -133,6 +135,7 @@ class Retriever:
         self.store = store
         self.primary_doc = primary_doc
         self._corpus: Corpus | None = None
+        self._expanders: dict[str, Expander] = {}
         self._lock = threading.Lock()
 
     @property
@@ -147,6 +150,23 @@ class Retriever:
                     self._corpus = Corpus.load(self.store)
                 corpus = self._corpus
         return corpus
+
+    def _expander(self, corpus: Corpus) -> Expander:
+        """The abbreviations to search in full for this snapshot: known to the corpus (so the normaliser
+        keeps them), written out by the primary regulation."""
+        if self._expanders.get(corpus.generation) is None:
+            primary = self.default_doc(corpus)
+            used = {
+                word
+                for record in corpus.records
+                if record.doc == primary
+                for word in re.findall(r"[a-z]+", record.text.lower())
+                if word in FIELD_TERMS
+            }
+            known = {k for k in FIELD_TERMS if corpus.vocabulary.get(k, 0) >= KNOWN_ABBREVIATION}
+            spelled_out = {k: v for k, v in FIELD_TERMS.items() if k in known and k not in used}
+            self._expanders = {corpus.generation: Expander(spelled_out)}
+        return self._expanders[corpus.generation]
 
     def default_doc(self, corpus: Corpus) -> str | None:
         """The regulation a bare "Pasal 24" means: the configured primary one, else the newest in force."""
@@ -176,9 +196,10 @@ class Retriever:
 
         exact = self._exact_articles(corpus, question, article_refs, allowed, result)
         meeting = any(ref.strip for ref in doc_refs)
-        content = expand(result.normalized.text, meeting) or result.normalized.text or question
+        expander = self._expander(corpus)
+        content = expander.expand(result.normalized.text, meeting) or result.normalized.text or question
         fused = self._hybrid(corpus, content, allowed or None, result)
-        groups = term_groups(result.normalized.text, meeting)
+        groups = expander.groups(result.normalized.text, meeting)
         fused = self._definitions_first(corpus, result.normalized.text, fused, allowed, result)
         if not allowed and not result.defined:
             fused = self._primary_first(corpus, groups, fused)
@@ -266,13 +287,7 @@ class Retriever:
         primary = self.default_doc(corpus)
         fused: dict[str, Hit] = {}
         for pid, sim in dense:
-            hit = fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0))
-            hit.dense = sim
-            # Its keyword score too, even when it is not among the keyword list's first: fusing by value
-            # needs both values, and a missing one is not a zero.
-            rows = corpus.bm25_rows.get(pid)
-            if rows:
-                hit.lexical = float(lexical_scores[rows].max())
+            fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).dense = sim
         for pid, score in lexical:
             fused.setdefault(pid, Hit(corpus.by_id[pid], 0.0)).lexical = score
         # Scores are fused by value, not rank: a passage that matches every word of the question should
