@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 GATE, CAPTURE, MAIN = -2, -1, 0  # handler groups: lower runs first
 MEMBER_COMMANDS = [
     BotCommand("tanya", "Ajukan pertanyaan"),
-    BotCommand("pasal", "Tampilkan bunyi pasal, misalnya /pasal 7 ayat 5"),
+    BotCommand("pasal", "Tampilkan bunyi pasal: /pasal NOMOR [ayat N] [PERATURAN]"),
     BotCommand("sumber", "Daftar dokumen yang tersedia"),
     BotCommand("tindaklanjut", "Tindak lanjut rapat untuk unit Anda"),
     BotCommand("daftar", "Mendaftar sebagai pengguna"),

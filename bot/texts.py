@@ -29,7 +29,7 @@ HELP_MEMBER = (
     "Di grup, gunakan /tanya diikuti pertanyaan, sebut nama bot, atau balas pesan bot.\n\n"
     "<b>Perintah</b>\n"
     "/tanya PERTANYAAN — mengajukan pertanyaan\n"
-    "/pasal 7 ayat 5 PP 19/2022 — menampilkan bunyi pasal (bisa juga /pasal 7(5) atau /pasal 24)\n"
+    "/pasal {lookup} — menampilkan bunyi pasal (bisa juga {short})\n"
     "/sumber — daftar dokumen yang tersedia\n"
     "/tindaklanjut — tindak lanjut rapat yang menjadi tanggung jawab unit Anda\n"
     "/berhenti, /langganan — berhenti atau kembali menerima pengumuman biasa\n"
@@ -86,9 +86,18 @@ GROUP_ENABLED = (
 GROUP_DISABLED = "Sinergi tidak lagi aktif di grup ini."
 
 ASK_USAGE = "Tulis pertanyaan setelah perintah, misalnya:\n/tanya Apa yang dimaksud dengan dekonsentrasi?"
-PASAL_USAGE = (
-    "Tulis nomor pasal setelah perintah, misalnya:\n/pasal 7 ayat 5 PP 19/2022\n/pasal 7(5)\n/pasal 24"
-)
+PASAL_USAGE = "Tulis nomor pasal setelah perintah, misalnya:\n/pasal {lookup}\n{short_lines}"
+# Without any regulation loaded there is nothing to show; the help still says how look-ups are written.
+NO_EXAMPLE = {"lookup": "NOMOR ayat NOMOR PERATURAN", "short": "/pasal NOMOR", "short_lines": "/pasal NOMOR"}
+
+
+def lookup_examples(doc: str | None, pasal: str, ayat: str | None, other: str) -> dict[str, str]:
+    """The look-up examples of the help texts, from an article that is loaded."""
+    if doc is None:
+        return dict(NO_EXAMPLE)
+    lookup = f"{pasal} ayat {ayat} {doc}" if ayat else f"{pasal} {doc}"
+    short = [f"/pasal {pasal}({ayat})" if ayat else f"/pasal {pasal}", f"/pasal {other}"]
+    return {"lookup": lookup, "short": " atau ".join(short), "short_lines": "\n".join(short)}
 TOO_LONG = (
     "Pertanyaan Anda terlalu panjang ({length} karakter). Mohon ringkas menjadi paling banyak "
     "{limit} karakter."

@@ -43,7 +43,34 @@ async def test_pasal_command_looks_up_the_article_in_natural_forms(bot_corpus: C
         [missing] = await env.send(budi, "/pasal 24")
         assert "Pasal 24 tidak ada" in missing["text"]
         [usage] = await env.send(budi, "/pasal")
-        assert "/pasal 7 ayat 5 PP 19/2022" in usage["text"]
+        # The example is an article of a loaded document (PP 19/2022 is not loaded here).
+        assert re.search(r"/pasal \d+ ayat \d+ CONTOH 1/2024", usage["text"]), usage["text"]
+        assert "PP 19/2022" not in usage["text"]
+
+
+@async_test
+async def test_pasal_without_a_document_means_the_primary_regulation_even_next_to_a_newer_one(
+    bot_corpus: Corpus, tmp_path: Path
+) -> None:
+    # CONTOH 1/2024 is the newest regulation loaded; the configured primary one is CONTOH 7/2023.
+    async with bot_env(bot_corpus, tmp_path, primary_document=LONG_DOC) as env:
+        budi = env.member()
+        [reply] = await env.send(budi, "/pasal 1 ayat 2")
+        assert f"[1] {LONG_DOC} Pasal 1 ayat (2)" in reply["text"]
+        [help_text] = await env.send(budi, "/bantuan")
+        assert f"{LONG_DOC}" in help_text["text"] and "PP 19/2022" not in help_text["text"]
+
+
+@async_test
+async def test_a_message_that_asks_nothing_gets_an_invitation_not_quotes(bot_corpus: Corpus, tmp_path: Path) -> None:
+    async with bot_env(bot_corpus, tmp_path) as env:
+        budi = env.member()
+        await env.send(budi, "Apa yang dimaksud dengan dekonsentrasi?")
+        for message in ("🙂", "?", "makasih"):
+            [reply] = await env.send(budi, message)
+            assert "Silakan tulis pertanyaan Anda" in reply["text"], reply["text"]
+            assert "Sumber:" not in reply["text"] and "Pasal 1" not in reply["text"]
+            assert not buttons(reply)  # nothing to rate
 
 
 @async_test

@@ -13,6 +13,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.handlers.info import lookup_examples
 from bot.keyboards import answer_keyboard
 from bot.render import Source, answer_messages
 from bot.roles import members_only
@@ -90,7 +91,8 @@ async def on_pasal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     question = pasal_question(command_arguments(update.effective_message))
     if question is None:
-        await update.effective_message.reply_text(texts.PASAL_USAGE)
+        examples = await lookup_examples(services(context))
+        await update.effective_message.reply_text(texts.PASAL_USAGE.format(**examples))
         return
     # An explicit look-up stands alone: it must not be read as a follow-up of the previous question.
     await ask(update, context, question, keep_context=False)
@@ -155,7 +157,8 @@ async def send_answer(update: Update, svc: Services, reply: Reply) -> None:
     )
     sources = [Source(r.label, r.status == DICABUT) for r in answer.citations]
     parts = answer_messages(answer.answer, sources, answer.notices)
-    keyboard = answer_keyboard(answer_id, len(sources), reply.related)
+    # An invitation to ask ("🙂", "makasih") is not an answer to rate.
+    keyboard = None if answer.mode == "chat" else answer_keyboard(answer_id, len(sources), reply.related)
     quote = chat.type != ChatType.PRIVATE
     for number, part in enumerate(parts, start=1):
         last = number == len(parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -10,18 +11,23 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.render import esc, format_time, local_zone, pack
 from bot.roles import current_user, in_group, members_only
-from bot.services import services
+from bot.services import Services, services
 from knowledge.model import DICABUT
 from knowledge.users import ADMIN, PENDING, SEKRETARIAT, User
 
+log = logging.getLogger(__name__)
 
-def help_text(user: User | None, *, welcome: bool, allowed_group: bool = False) -> str:
+
+def help_text(
+    user: User | None, *, welcome: bool, allowed_group: bool = False, examples: dict[str, str] | None = None
+) -> str:
     """Commands by role; in an allowed group its members may ask even when not registered themselves."""
     parts = [texts.WELCOME] if welcome else []
+    member_help = texts.HELP_MEMBER.format(**(examples or texts.NO_EXAMPLE))
     if allowed_group and not (user is not None and user.active):
-        parts.append(texts.HELP_MEMBER)
+        parts.append(member_help)
     elif user is not None and user.active:
-        parts.append(texts.HELP_MEMBER)
+        parts.append(member_help)
         if user.role in (ADMIN, SEKRETARIAT):
             parts.append(texts.HELP_SECRETARIAT)
         if user.is_admin:
@@ -38,18 +44,38 @@ def help_text(user: User | None, *, welcome: bool, allowed_group: bool = False) 
     return "\n\n".join(parts)
 
 
+async def lookup_examples(svc: Services) -> dict[str, str]:
+    """How /pasal is written, shown with an article of a document that is loaded."""
+    try:
+        example = await asyncio.to_thread(svc.assistant.example_article)
+    except Exception:  # an index that cannot be read must not take the help text down with it
+        log.exception("no look-up example for the help text")
+        example = None
+    if example is None:
+        return dict(texts.NO_EXAMPLE)
+    return texts.lookup_examples(example.doc, example.pasal, example.ayat, example.other)
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
-    user = current_user(update, services(context).users)
-    await update.effective_message.reply_text(help_text(user, welcome=True, allowed_group=in_group(update)))
+    svc = services(context)
+    user = current_user(update, svc.users)
+    examples = await lookup_examples(svc)
+    await update.effective_message.reply_text(
+        help_text(user, welcome=True, allowed_group=in_group(update), examples=examples)
+    )
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
-    user = current_user(update, services(context).users)
+    svc = services(context)
+    user = current_user(update, svc.users)
     group = in_group(update)  # the gate has let only allowed groups through
     welcome = not group and (user is None or not user.active)
-    await update.effective_message.reply_text(help_text(user, welcome=welcome, allowed_group=group))
+    examples = await lookup_examples(svc)
+    await update.effective_message.reply_text(
+        help_text(user, welcome=welcome, allowed_group=group, examples=examples)
+    )
 
 
 @members_only
