@@ -205,7 +205,7 @@ class Assistant:
                     return rewritten
             except Exception as exc:  # the rule below is a fine answer too
                 log.warning("LLM condense failed, using the rule-based fallback: %s", exc)
-        return self.conversations.merge(previous, question)
+        return self.conversations.merge(previous, question, normalized)
 
     # --- composition --------------------------------------------------------------------------------
 

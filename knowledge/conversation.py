@@ -61,7 +61,51 @@ class Conversations:
         return content <= 2 and (bool(_REFERS_BACK.search(question)) or len(words) <= 3)
 
     @staticmethod
-    def merge(previous: Turn, question: str) -> str:
-        """Rule-based condensing: the follow-up's own words first, then the previous question for context."""
-        follow_up = _FOLLOW_UP_START.sub("", question.strip()).strip(" ?,.")
+    def merge(previous: Turn, question: str, normalized: Normalized | None = None) -> str:
+        """Rule-based condensing.
+
+        "kalau yang provinsi?" after "Dari mana pendanaan tugas pembantuan pusat?" asks the same question
+        about the province: the term of the same kind is swapped. Otherwise the follow-up's own words come
+        first, then the previous question for context.
+        """
+        follow_up = _FOLLOW_UP_START.sub("", (normalized.text if normalized else question).strip()).strip(" ?,.")
+        swapped = _swap(previous.question, follow_up)
+        if swapped is not None:
+            return swapped
         return f"{follow_up} — {previous.question}".strip()
+
+
+# Terms a follow-up swaps for one of the same kind ("kalau yang provinsi?", "kalo dari tugas pembantuan?").
+_SAME_KIND = (
+    ("pusat", "provinsi", "kabupaten/kota", "kabupaten", "kota", "desa"),
+    ("dekonsentrasi", "tugas pembantuan"),
+    ("gubernur", "bupati", "wali kota", "walikota", "menteri"),
+    ("apbn", "apbd", "anggaran pendapatan dan belanja negara", "anggaran pendapatan dan belanja daerah"),
+    ("barang milik negara", "barang milik daerah"),
+)
+_FILLER = re.compile(r"\b(?:yang|yg|untuk|buat|dari|di|ke|kepada|pada|soal|bagaimana|gimana|apa|nya)\b", re.I)
+
+
+def _swap(previous: str, follow_up: str) -> str | None:
+    """The previous question with its term replaced by the follow-up's term of the same kind, or None."""
+    result = previous
+    rest = follow_up
+    swapped = False
+    for kind in _SAME_KIND:
+        new = next((t for t in sorted(kind, key=len, reverse=True) if _has(rest, t)), None)
+        if new is None:
+            continue
+        old = next((t for t in sorted(kind, key=len, reverse=True) if t != new and _has(result, t)), None)
+        if old is None:
+            continue
+        result = re.sub(rf"\b{re.escape(old)}\b", new, result, count=1, flags=re.IGNORECASE)
+        rest = re.sub(rf"\b{re.escape(new)}\b", " ", rest, flags=re.IGNORECASE)
+        swapped = True
+    if not swapped:
+        return None
+    rest = " ".join(_FILLER.sub(" ", rest).split())
+    return f"{result.rstrip(' ?')} {rest}?" if rest else result
+
+
+def _has(text: str, term: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(term)}\b", text, re.IGNORECASE))

@@ -147,6 +147,16 @@ def test_a_short_follow_up_is_still_read_with_the_previous_question(assistant):
     assert answer.standalone_question and "Penugasan Daerah" in answer.standalone_question
 
 
+def test_a_follow_up_naming_a_term_of_the_same_kind_asks_the_previous_question_about_it():
+    from knowledge.conversation import Conversations, Turn
+
+    previous = Turn("Dari mana pendanaan tugas pembantuan pusat?")
+    assert Conversations.merge(previous, "kalau yang provinsi?") == "Dari mana pendanaan tugas pembantuan provinsi?"
+    # Nothing to swap: the follow-up's words first, the previous question as context.
+    merged = Conversations.merge(previous, "kalau sanksinya?")
+    assert merged == "sanksinya — Dari mana pendanaan tugas pembantuan pusat?"
+
+
 def test_small_talk_in_a_conversation_quotes_nothing_from_the_previous_topic(assistant):
     assistant.ask("Dari mana biaya Penugasan Daerah?", chat_id="percakapan-3")
     for message in ("🙂", "?", "ok"):
