@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     siapakah suatu sudah supaya tapi tentang tersebut tetapi untuk wah yaitu yakni yang
     dimaksud sebagaimana tahu bunyi apa-apa saja tolong mohon jelaskan sebutkan pengertian definisi arti
     artinya maksud maksudnya soal mengenai terkait kalo gimana sih dong ya nih deh kok
-    dulu dahulu sekarang kini kemarin besok nanti barusan isi isinya terus trus lalu
+    dulu dahulu sekarang kini kemarin besok nanti barusan isi isinya terus trus lalu lewat melalui
     """.split()
 )
 

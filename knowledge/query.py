@@ -23,7 +23,6 @@ EVERYDAY_WORDS = {
     "hasil": "diperoleh",  # "barang hasil dekon": acquired through it
     "aturan turunan": "peraturan pelaksanaan",
     "turunan": "pelaksanaan",
-    "lewat": "melalui dengan",
     "dikerjakan": "dilaksanakan",
     "sama siapa": "oleh",
     "isinya": "meliputi terdiri atas",
