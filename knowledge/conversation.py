@@ -79,7 +79,7 @@ class Conversations:
 _SAME_KIND = (
     ("pusat", "provinsi", "kabupaten/kota", "kabupaten", "kota", "desa"),
     ("dekonsentrasi", "tugas pembantuan"),
-    ("gubernur", "bupati", "wali kota", "walikota", "menteri"),
+    ("gubernur", "bupati/wali kota", "bupati/walikota", "bupati", "wali kota", "walikota", "menteri"),
     ("apbn", "apbd", "anggaran pendapatan dan belanja negara", "anggaran pendapatan dan belanja daerah"),
     ("barang milik negara", "barang milik daerah"),
 )
