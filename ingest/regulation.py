@@ -659,7 +659,12 @@ def _split_ayat(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 # Batang tubuh passages
 # ----------------------------------------------------------------------------------------------------------
 
-_ORPHAN_HEADING = re.compile(r"(?<=[.;:])\s+(?P<h>(?:[^\sa-z]*[A-Z][^\sa-z]*\s+)+[^\sa-z]*[A-Z][^\sa-z]*)\s*$")
+# Words of capitals (with digits and punctuation) up to the end. Each word is matched whole, one way only:
+# "[^\sa-z]*[A-Z][^\sa-z]*" could split a word at any of its capitals and backtracked for minutes on old
+# all-caps documents.
+_CAPS_WORD = r"(?=[^\sa-z]*[A-Z])[^\sa-z]+"
+_ORPHAN_HEADING = re.compile(rf"(?<=[.;:])\s+(?P<h>(?:{_CAPS_WORD}\s+)+{_CAPS_WORD})\s*$")
+ORPHAN_HEADING_CHARS = 400  # a chapter title is shorter; only the end of an article is searched
 _AMEND_ITEM = re.compile(
     r"(?:(?<=\n)|(?<=[.:;]\s)|(?<=[.:;]\n))(?P<n>\d{1,3})\.\s+(?=(?:Ketentuan|Di\s*antara|Diantara|Pasal|Judul|BAB|Bab|"
     r"Bagian|Paragraf|Penjelasan|Lampiran|Setelah|Sebelum|Menambah|Mengubah|Menghapus|Menyisipkan|Huruf|Angka|"
@@ -700,7 +705,7 @@ def _body_passages(text: str, body: _Body, page_map: _PageMap) -> list[Passage]:
 
 def _strip_orphan_heading(text: str, lo: int, hi: int) -> tuple[int, str | None]:
     """Cut an upper-case heading line stuck at the end of an article; return the new end and the heading."""
-    match = _ORPHAN_HEADING.search(text, lo, hi)
+    match = _ORPHAN_HEADING.search(text, max(lo, hi - ORPHAN_HEADING_CHARS), hi)
     if not match:
         return hi, None
     heading = " ".join(match.group("h").split())

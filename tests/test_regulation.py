@@ -398,3 +398,17 @@ def test_sample_old_regulation_parses_perfectly() -> None:
         ("1", None), ("2", "1"), ("2", "2"), ("3", None), ("4", "1"), ("4", "2"), ("5", None), ("6", None)
     ]
     assert not [p for p in doc.passages if p.part != BATANG_TUBUH]
+
+
+def test_an_old_all_capitals_document_is_parsed_without_backtracking_for_minutes() -> None:
+    # Old regulations run capitalised words into the articles; the orphan-heading check used to try every
+    # way of splitting such words at their capitals (a file of 2 KB took minutes).
+    shouting = " ".join(f"MAHKAMAH-{n} TENTARA AGUNG/{n}" for n in range(40))
+    text = (
+        "PERATURAN PEMERINTAH NOMOR 38 TAHUN 1948 TENTANG PERUBAHAN ACARA PIDANA\n"
+        f"Pasal 1.\n(1) Dalam pasal 8 perkataan: {shouting} diganti dengan perkataan baru.\n"
+        f"Pasal 2.\nPeraturan ini mulai berlaku pada hari diumumkan; {shouting} dihapuskan.\n"
+    )
+    doc = parse_regulation([Page(None, text)], "pp-1948-38.md")
+    assert doc.doc == "PP 38/1948"
+    assert [p.pasal for p in doc.passages if p.part == BATANG_TUBUH][:2] == ["1", "2"]
