@@ -16,11 +16,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ingest.ocr import PAGE_BREAK, ocr_digits, repair_text
 from ingest.readers import Page
-from knowledge.model import BATANG_TUBUH, PENJELASAN, PENJELASAN_UMUM, Document, Passage
+from ingest.status import extract_status
+from knowledge.model import BATANG_TUBUH, PENJELASAN, PENJELASAN_UMUM, REVOKED, Document, Passage
 
 UMUM_MAX_CHARS = 1500  # size of one Penjelasan Umum passage
 
@@ -139,7 +141,9 @@ def parse_regulation(pages: list[Page], source: str, content_hash: str = "") -> 
         nomor=identity.nomor, tahun=identity.tahun, passages=passages, warnings=warnings,
         source=source, content_hash=content_hash,
     )
-    doc.revokes = find_revocations(passages, identity.short_name)
+    doc.status_edges, unreadable = extract_status(passages, identity.short_name, title, classify_jenis, text)
+    doc.revokes = [e.target for e in doc.status_edges if e.kind == REVOKED]
+    doc.warnings += unreadable
     return doc.finalize()
 
 
@@ -157,6 +161,14 @@ def _resolve_identity(text: str, layout: _Layout, source: str, warnings: list[st
                 "the {jenis}-{tahun}-{nomor}.md convention"
             )
         warnings.append(f"No identity header found; identity {from_file.short_name} taken from the file name")
+        return from_file
+    if (
+        from_file is not None
+        and (identity.doc_type, identity.nomor) == (from_file.doc_type, from_file.nomor)
+        and identity.tahun > date.today().year
+    ):
+        # "TAHUN 2O2T" read as 2027: a year still to come is OCR noise; the file name has the real one.
+        warnings.append(f"Year {identity.tahun} in the text lies ahead; {from_file.short_name} from the file name")
         return from_file
     if from_file is not None and from_file.short_name != identity.short_name:
         warnings.append(
@@ -915,63 +927,6 @@ def _penjelasan_amendment(text: str, heading: _Heading, end: int, page_map: _Pag
             passages.append(Passage(text=chunk, part=PENJELASAN, pasal=heading.number, page=page_map.at(start),
                                     parent_text=parent, **context))
     return passages
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Revocation
-# ----------------------------------------------------------------------------------------------------------
-
-_MENTION = re.compile(
-    r"(?P<jenis>Undang-\s?Undang(?:\s+Darurat)?|Peraturan\s+Pemerintah(?:\s+Pengganti\s+Undang-\s?Undang)?|"
-    r"Peraturan\s+Presiden|Keputusan\s+Presiden|Instruksi\s+Presiden|Penetapan\s+Presiden|"
-    r"Peraturan\s+Menteri(?:\s+[A-Z][\w/]*){1,6}?|Keputusan\s+Menteri(?:\s+[A-Z][\w/]*){1,6}?|"
-    r"Peraturan\s+Daerah(?:\s+[A-Z][\w/]*){0,4}?|Peraturan\s+Gubernur(?:\s+[A-Z]\w*){0,3}?|Peraturan\s+Contoh)"
-    r"\s+(?:Nomor|No\.?|Nr\.?)\s*(?P<nomor>\d{1,4}[A-Z]?)"
-    r"(?:(?:/[\w.-]+)*/(?P<slash_year>(?:19|20)\d\d)\b|(?:/[\w./-]*)?\s+Tahun\s+(?P<tahun>(?:19|20)\d\d)\b)",
-    re.IGNORECASE,
-)
-_REVOKE_VERB = re.compile(r"\bdicabut\b|dinyatakan\s+tidak\s+berlaku|tidak\s+berlaku\s+lagi|menjadi\s+tidak\s+berlaku")
-_MODAL_BEFORE = re.compile(r"\b(?:dapat|wajib|harus|akan|perlu|untuk|belum|telah|yang|tidak|sudah)\s+$")
-# Words between the start of a clause and a mention that make it a partial or indirect revocation.
-_PARTIAL = re.compile(
-    r"\bPasal\s+\d|\bBab\s+[IVXL]|\bBAB\s+[IVXL]|\bketentuan\s+(?:dalam|pada|mengenai)|pelaksanaan|tentang|"
-    r"diubah|\batas\s*$|sepanjang|Lampiran|\bhuruf\s+[a-z]\b|\bangka\s+\d|\bayat\s+\(",
-    re.IGNORECASE,
-)
-# A sentence ends at ". X" unless the period closes "No." or a list marker ("1.", "b.").
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bNo\.)(?<!\bNr\.)(?<!\b\d\.)(?<!\b\d\d\.)(?<!\b[a-z]\.)\s+(?=[A-Z0-9])")
-
-
-def find_revocations(passages: list[Passage], own: str) -> list[str]:
-    """Short names of whole regulations this one revokes ("... Nomor 7 Tahun 2008 ... dicabut")."""
-    revoked: list[str] = []
-    for passage in passages:
-        if passage.part != BATANG_TUBUH or not _REVOKE_VERB.search(passage.text):
-            continue
-        for sentence in _SENTENCE_END.split(passage.text):
-            for name in _revoked_in_sentence(sentence):
-                if name != own and name not in revoked:
-                    revoked.append(name)
-    return revoked
-
-
-def _revoked_in_sentence(sentence: str) -> list[str]:
-    verbs = [v for v in _REVOKE_VERB.finditer(sentence) if not _MODAL_BEFORE.search(sentence[: v.start()])]
-    if not verbs:
-        return []
-    verb = verbs[-1]
-    names = []
-    for m in _MENTION.finditer(sentence, 0, verb.start()):
-        clause_start = max(sentence.rfind(";", 0, m.start()), sentence.rfind(":", 0, m.start()), -1) + 1
-        if _PARTIAL.search(sentence[clause_start:m.start()]):
-            continue
-        if re.search(r"\bsepanjang\b", sentence[m.end():verb.start()]):
-            continue
-        kind = classify_jenis(m.group("jenis"))
-        if kind:
-            number = re.match(r"\d+", m.group("nomor")).group(0)
-            names.append(f"{kind[0]} {int(number)}/{m.group('tahun') or m.group('slash_year')}")
-    return names
 
 
 # ----------------------------------------------------------------------------------------------------------

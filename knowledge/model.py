@@ -24,6 +24,18 @@ DOKUMEN = "dokumen"
 BERLAKU = "berlaku"
 DICABUT = "dicabut"
 
+# Status of a passage whose article a later regulation amended (its text is not the one in force).
+DIUBAH = "diubah"
+
+# Kinds of StatusEdge: what one regulation says about another.
+REVOKED = "dicabut"  # the whole regulation
+REVOKED_IN_PART = "dicabut_sebagian"  # the article in `pasal` (or a part the clause describes)
+AMENDED = "diubah"  # the article in `pasal` now reads `text`; without `pasal`: the regulation was amended
+INSERTED = "disisipkan"  # a new article `pasal` reading `text`
+DELETED = "dihapus"  # the article in `pasal` was deleted
+IMPLEMENTING_KEPT = "pelaksanaan_tetap_berlaku"  # the target's implementing rules stay in force for now
+STATUS_KINDS = (REVOKED, REVOKED_IN_PART, AMENDED, INSERTED, DELETED, IMPLEMENTING_KEPT)
+
 # Values of FollowUp.status
 FOLLOWUP_STATUSES = ("baru", "berjalan", "selesai", "terlambat", "dibatalkan")
 
@@ -62,6 +74,20 @@ class Passage:
 
 
 @dataclass
+class StatusEdge:
+    """One regulation's statement about another, with the clause it was read from."""
+
+    source: str  # "UU 1/2022": the regulation that says it
+    source_article: str | None  # "UU 1/2022 Pasal 189", "UU 9/2015 Pasal I angka 4"
+    target: str  # "UU 33/2004"
+    kind: str  # one of STATUS_KINDS
+    pasal: str | None = None  # the target's article, when the statement is about one
+    detail: str | None = None  # "ayat (2)", "angka 4", "kecuali ..." within that article
+    text: str = ""  # the article's new wording (amended or inserted)
+    clause: str = ""  # the words the statement was read from
+
+
+@dataclass
 class Meeting:
     title: str = ""
     date: date | None = None
@@ -94,7 +120,8 @@ class Document:
     nomor: str | None = None
     tahun: int | None = None
     passages: list[Passage] = field(default_factory=list)
-    revokes: list[str] = field(default_factory=list)  # short names this document revokes
+    revokes: list[str] = field(default_factory=list)  # short names this document revokes whole
+    status_edges: list[StatusEdge] = field(default_factory=list)  # all it says about other regulations
     meeting: Meeting | None = None
     followups: list[FollowUp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -344,7 +344,12 @@ c. Pasal 4 Undang-Undang Nomor 14 Tahun 2004 tentang Uji Ketiga,
 dicabut dan dinyatakan tidak berlaku.
 """
     doc = parse_regulation([Page(None, text)], "uji.md")
-    assert doc.revokes == ["PP 11/2001", "PP 12/2002"]
+    # PP 13/2003 is the amendment of PP 12/2002: revoking "PP 12/2002 as amended by PP 13/2003" ends both.
+    assert doc.revokes == ["PP 11/2001", "PP 12/2002", "PP 13/2003"]
+    # "Pasal 4 Undang-Undang ..." revokes one article, not the law.
+    partial = [(e.target, e.pasal) for e in doc.status_edges if e.kind == "dicabut_sebagian"]
+    assert partial == [("UU 14/2004", "4")]
+    assert all(e.source_article == "PP 91/2031 Pasal 2" for e in doc.status_edges)
 
 
 # --- amending regulations -------------------------------------------------------------------------------
