@@ -18,7 +18,7 @@ from ingest.readers import RawText, ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
 from knowledge.followups import count_followups
 from knowledge.model import Document, content_hash
-from knowledge.store import KnowledgeStore, StatusChange
+from knowledge.store import STATUS_READ, KnowledgeStore, StatusChange
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # English, for logs and scripts
     pesan: str | None = None  # Indonesian, for users
+    status_read: bool = False  # unchanged, but its status clauses were read for the first time
 
 
 @dataclass
@@ -140,7 +141,7 @@ class Pipeline:
             report.files.extend(self._prune(paths, {str(p.resolve()) for p in files}))
 
         report.status_changes = self.store.refresh_statuses()
-        changed = any(f.action in ("added", "updated", "removed") for f in report.files)
+        changed = any(f.action in ("added", "updated", "removed") or f.status_read for f in report.files)
         if changed or report.status_changes:
             self.store.rebuild_bm25()
         else:
@@ -155,7 +156,7 @@ class Pipeline:
         source = str(Path(path).resolve())
         outcome = FileOutcome(path=str(path), action="failed")
         try:
-            data = data if data is not None else _read_limited(path, self.settings.max_file_bytes)
+            data = data if data is not None else read_limited(path, self.settings.max_file_bytes)
             digest = content_hash(data)
             existing = self.store.document_for_source(source)
             if existing is None:
@@ -163,6 +164,9 @@ class Pipeline:
                 if existing is not None:
                     outcome.warnings.append(f"same content as {existing.source}; indexed once")
             if existing is not None and existing.content_hash == digest:
+                if existing.source == source and not (existing.info or {}).get(STATUS_READ):
+                    self._read_status(data, path, source, digest)
+                    outcome.status_read = True
                 outcome.action = "unchanged"
                 outcome.doc, outcome.title, outcome.doc_type = existing.doc, existing.title, existing.doc_type
                 outcome.passages = existing.passage_count
@@ -210,6 +214,12 @@ class Pipeline:
         outcome.warnings = list(document.warnings)
         return outcome
 
+    def _read_status(self, data: bytes, path: Path, source: str, digest: str) -> None:
+        """An unchanged document from before the status graph: read its clauses, keep its index."""
+        raw = read_bytes(data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages)
+        document = parse_document(raw, source, digest)
+        self.store.write_document_status(source, document.status_edges)
+
     def remove(self, source: str) -> FileOutcome:
         written = self.store.remove_document(source)
         return FileOutcome(
@@ -237,7 +247,7 @@ class Pipeline:
         report.followups = count_followups(self.store.sessions)
 
 
-def _read_limited(path: Path, max_bytes: int) -> bytes:
+def read_limited(path: Path, max_bytes: int) -> bytes:
     path = Path(path)
     if not path.exists():
         raise ReadError(f"{path.name}: file not found", f"Berkas {path.name} tidak ditemukan.")

@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--misses", action="store_true", help="list missed questions and confidences on the wrong side"
     )
 
+    status = commands.add_parser(
+        "status",
+        help="what revoked or amended a regulation, article by article",
+        description="What revoked or amended a regulation, article by article, with the clause and the file each "
+        "statement was read from (indexed documents and `python -m ingest --status-only` sources).",
+    )
+    status.add_argument("regulation", help='e.g. "UU 33/2004", "PP 19 Tahun 2022", "UU Pemda"')
+    status.add_argument("--json", action="store_true", help="print JSON")
+
     followups = commands.add_parser("followups", help="list follow-up items (tindak lanjut)")
     followups.add_argument("--json", action="store_true", help="print a JSON list")
     followups.add_argument("--status", action="append", help="only items with this status (repeatable)")
@@ -164,6 +173,22 @@ def _scores_json(scores: EvalScores, with_misses: bool) -> dict[str, Any]:
     return data
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    report = _assistant().regulation_status(args.regulation)
+    if report is None:
+        print(f"error: no regulation recognised in {args.regulation!r} (write it like \"UU 33/2004\")", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(report.summary())
+    for line in report.lines():
+        print(f"- {line}")
+    if not report.indexed:
+        print(f"(Teks {report.doc} sendiri tidak ada dalam basis pengetahuan.)")
+    return 0
+
+
 def cmd_followups(args: argparse.Namespace) -> int:
     from knowledge.followups import followup_dict, list_followups
     from knowledge.store import KnowledgeStore
@@ -192,7 +217,7 @@ def _read_jsonl(path: Path):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(logging.INFO if args.verbose else logging.WARNING)
-    handler = {"ask": cmd_ask, "eval": cmd_eval, "followups": cmd_followups}[args.command]
+    handler = {"ask": cmd_ask, "eval": cmd_eval, "status": cmd_status, "followups": cmd_followups}[args.command]
     return handler(args)
 
 

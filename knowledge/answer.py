@@ -15,14 +15,15 @@ from knowledge.chat_state import ChatState
 from knowledge.citations import verify_answer
 from knowledge.config import Settings
 from knowledge.conversation import Conversations
-from knowledge.corpus import Record, normalize_term
+from knowledge.corpus import Corpus, Record, normalize_term
 from knowledge.followups import followup_answer
 from knowledge.llm import NOT_FOUND, LLMClient
 from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, is_placeholder
 from knowledge.query import Expander
-from knowledge.references import DocRef, find_article_refs
+from knowledge.references import DocRef, find_article_refs, regulation_named
 from knowledge.refusal import ANSWER_THRESHOLD, answer_confidence
 from knowledge.retrieval import Hit, Retrieval, Retriever, defined_term
+from knowledge.status import StatusReport, status_report
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ class ExampleArticle:
 
 
 def revoked_notice(record: Record) -> str:
+    """What a reader of this passage must know about its status (revoked, in part, amended)."""
+    if record.status_note:
+        return record.status_note
     by = f" oleh {record.revoked_by}" if record.revoked_by else ""
     return f"Perhatian: {record.doc} sudah dicabut{by} dan tidak berlaku lagi."
 
@@ -175,6 +179,14 @@ class Assistant:
             return "\"pendanaan tugas pembantuan\""
         topic = example.title.lower() or "pendanaan tugas pembantuan"
         return f"\"Pasal {example.pasal} {example.doc}\" atau \"{topic}\""
+
+    def regulation_status(self, name: str) -> StatusReport | None:
+        """What revoked or amended the regulation `name` names, article by article; None if it names none."""
+        corpus = self.retriever.corpus
+        doc = regulation_named(name, corpus)
+        if doc is None:
+            return None
+        return status_report(corpus.status, doc, doc in corpus.docs)
 
     def refusal(self, english: bool = False) -> str:
         return REFUSAL.format(examples=self.examples()) + (ENGLISH_HINT if english else "")
@@ -257,7 +269,7 @@ class Assistant:
         """The exact text of the named article(s), with the Penjelasan attached; no guessing."""
         corpus = self.retriever.corpus
         cited: list[Record] = []
-        for record in records:
+        for record in _in_force_first(corpus, records):
             if record not in cited:
                 cited.append(record)
             for note in corpus.penjelasan_for(record):
@@ -266,7 +278,8 @@ class Assistant:
         cited = cited[:8]
         parts = []
         for number, record in enumerate(cited, start=1):
-            parts.append(f"[{number}] {record.label}:\n{_clip(record.text)}")
+            before = " (bunyi sebelum diubah)" if corpus.current_version(record) in cited else ""
+            parts.append(f"[{number}] {record.label}{before}:\n{_clip(record.text)}")
         answer = Answer(question, "\n\n".join(parts), False, "lookup", cited, retrieval.hits)
         answer.notices = _notices(cited)
         return answer
@@ -282,16 +295,21 @@ class Assistant:
                 chosen.append(hit.record)
         lead = _lead_in(chosen)
         search_text = retrieval.normalized.text if retrieval.normalized else retrieval.question
-        quotes = [
-            f"[{n}] {r.label}:\n\u201c{excerpt(r.text, search_text)}\u201d"
-            for n, r in enumerate(chosen, start=1)
-        ]
-        answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", chosen, hits)
-        answer.notices = _notices(chosen)
+        cited = _in_force_first(self.retriever.corpus, chosen)
+        quotes = []
+        for n, r in enumerate(cited, start=1):
+            if self.retriever.corpus.current_version(r) in cited:
+                quotes.append(f"[{n}] {r.label}: bunyi sebelum diubah (Teks lengkap [{n}]).")
+            else:
+                quotes.append(f"[{n}] {r.label}:\n\u201c{excerpt(r.text, search_text)}\u201d")
+        answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", cited, hits)
+        answer.notices = _notices(cited)
         return answer
 
     def _llm_answer(self, question: str, retrieval: Retrieval, standalone: str) -> Answer | None:
-        sources = [h.record for h in retrieval.hits[:6]]
+        corpus = self.retriever.corpus
+        # The model reads an amended article as it reads now, not as it was first enacted.
+        sources = list(dict.fromkeys(corpus.current_version(h.record) or h.record for h in retrieval.hits[:6]))
         try:
             raw = self.llm.answer(standalone, sources)  # type: ignore[union-attr]
         except Exception as exc:
@@ -431,6 +449,19 @@ def _clip(text: str) -> str:
 def _notices(records: list[Record]) -> list[str]:
     notices = []
     for record in records:
-        if record.status == DICABUT and revoked_notice(record) not in notices:
+        if (record.status == DICABUT or record.status_note) and revoked_notice(record) not in notices:
             notices.append(revoked_notice(record))
     return notices
+
+
+def _in_force_first(corpus: Corpus, records: list[Record]) -> list[Record]:
+    """Each amended passage preceded by its article's wording in force (when the amendment's text is
+    known), so the answer quotes the law as it reads now and keeps the original one button away."""
+    out: list[Record] = []
+    for record in records:
+        current = corpus.current_version(record)
+        if current is not None and current not in out:
+            out.append(current)
+        if record not in out:
+            out.append(record)
+    return out

@@ -6,6 +6,7 @@ snapshot while answers already under way finish on the old one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.db import DocumentRow, PassageRow
 from knowledge.informal import Normalizer
-from knowledge.model import BATANG_TUBUH, NOTULEN, PENJELASAN, REKOMENDASI
+from knowledge.model import BATANG_TUBUH, BERLAKU, DICABUT, DIUBAH, INSERTED, NOTULEN, PENJELASAN, REKOMENDASI
+from knowledge.status import PassageStatus, StatusGraph
 from knowledge.store import KnowledgeStore
 from knowledge.vectors import unit_passage_id
 
@@ -42,6 +44,9 @@ class Record:
     page: int | None = None
     section: str | None = None
     item: str | None = None
+    amended_by: str | None = None  # "UU 9/2015 Pasal I angka 4": the article now reads otherwise
+    status_note: str | None = None  # what an answer quoting this passage must say about its status
+    current_of: str | None = None  # for an amended wording: the id of the passage it replaces
 
     def citation(self, score: float | None = None) -> dict[str, Any]:
         """The CIT object of the JSON answer format."""
@@ -57,6 +62,8 @@ class Record:
             "source": self.source,
             "score": None if score is None else round(float(score), 4),
             "status": self.status,
+            "revoked_by": self.revoked_by,
+            "amended_by": self.amended_by,
         }
 
 
@@ -89,6 +96,7 @@ class Corpus:
             if record.pasal:
                 self._by_article.setdefault((record.doc, record.pasal), []).append(record)
         self.definitions, self.term_casing = _definitions(records)
+        self.status = StatusGraph([])
         self._tokens: dict[str, set[str]] = {}
         # BM25 rows -> records, once, so scoring a query is a vector operation
         self.bm25_records = [self.by_id.get(unit_passage_id(uid)) for uid in bm25.ids]
@@ -99,18 +107,28 @@ class Corpus:
         bm25 = store.load_bm25()
         with store.sessions() as session:
             documents = {row.id: row for row in session.scalars(select(DocumentRow))}
+            graph = StatusGraph.load(session)
             rows = session.scalars(select(PassageRow).order_by(PassageRow.document_id, PassageRow.position))
-            records = [_record(row, documents[row.document_id]) for row in rows]
+            records = [_record(row, documents[row.document_id], graph) for row in rows]
         docs: dict[str, DocInfo] = {}
         for row in documents.values():
             docs[row.doc] = DocInfo(
                 row.doc, row.title, row.doc_type, row.status, row.revoked_by, row.source, dict(row.info or {})
             )
+        records += _current_wordings(records, docs, graph)
         for record in records:
             info = docs[record.doc]
             if record.part == BATANG_TUBUH and record.pasal and record.pasal not in info.pasals:
                 info.pasals.append(record.pasal)
-        return cls(records, docs, bm25, generation)
+        corpus = cls(records, docs, bm25, generation)
+        corpus.status = graph
+        return corpus
+
+    def current_version(self, record: Record) -> Record | None:
+        """The wording in force of an amended passage's article, when the amendment's text is known."""
+        if record.status != DIUBAH or not record.pasal:
+            return None
+        return next((r for r in self._by_article.get((record.doc, record.pasal), []) if r.current_of), None)
 
     def quotable(self, passage_id: str) -> bool:
         return passage_id in self._quotable
@@ -234,8 +252,14 @@ _CASED_TERM = re.compile(
 )
 
 
-def _record(row: PassageRow, document: DocumentRow) -> Record:
+def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph) -> Record:
     info = row.info or {}
+    status = graph.passage_status(row.doc, row.pasal if row.part in (BATANG_TUBUH, PENJELASAN) else None, row.ayat)
+    if status.status == BERLAKU and document.status == DICABUT:
+        # Revoked by a clause the graph has not stored (an index written before the status graph existed).
+        by = document.revoked_by
+        status = PassageStatus(DICABUT, by, f"Perhatian: {row.doc} sudah dicabut{f' oleh {by}' if by else ''} "
+                                            "dan tidak berlaku lagi.")
     return Record(
         id=row.id,
         doc=row.doc,
@@ -248,11 +272,56 @@ def _record(row: PassageRow, document: DocumentRow) -> Record:
         text=row.text,
         parent_text=row.parent_text,
         source=document.source,
-        status=document.status,
-        revoked_by=document.revoked_by,
+        status=status.status,
+        revoked_by=status.by if status.status == DICABUT else None,
         position=row.position,
         bab=info.get("bab"),
         page=info.get("page"),
         section=info.get("section"),
         item=info.get("item"),
+        amended_by=status.by if status.status == DIUBAH else None,
+        status_note=status.note,
     )
+
+
+_HEADING_LINE = re.compile(r"^\s*Pasal\s+\d{1,4}[A-Z]?\s*\n?")
+
+
+def _current_wordings(records: list[Record], docs: dict[str, DocInfo], graph: StatusGraph) -> list[Record]:
+    """The wording in force of each amended or inserted article of an indexed regulation, as a passage of
+    that regulation citing the amendment ("UU 23/2014 Pasal 63 sebagaimana diubah dengan UU 9/2015 Pasal I
+    angka 1"). Not searched; shown in place of the original when the original is found or looked up."""
+    originals: dict[tuple[str, str], Record] = {}
+    for record in records:
+        if record.part == BATANG_TUBUH and record.pasal:
+            originals.setdefault((record.doc, record.pasal), record)
+    made: list[Record] = []
+    for doc, info in docs.items():
+        for pasal in dict.fromkeys(c.pasal for c in graph.about(doc) if c.pasal):
+            change = graph.current_text(doc, pasal)
+            if change is None:
+                continue
+            original = originals.get((doc, pasal))
+            verb = "disisipkan dengan" if change.kind == INSERTED else "diubah dengan"
+            key = f"{change.origin}|{change.by}|{doc}|{pasal}"
+            made.append(
+                Record(
+                    id="ubah-" + hashlib.sha1(key.encode()).hexdigest()[:16],
+                    doc=doc,
+                    title=info.title,
+                    doc_type=info.doc_type,
+                    pasal=pasal,
+                    ayat=None,
+                    part=BATANG_TUBUH,
+                    label=f"{doc} Pasal {pasal} sebagaimana {verb} {change.by}",
+                    text=_HEADING_LINE.sub("", change.text).strip(),
+                    parent_text=change.text,
+                    source=change.origin,
+                    status=BERLAKU,
+                    revoked_by=None,
+                    position=(original.position if original else 10**6) - 1,
+                    bab=original.bab if original else None,
+                    current_of=original.id if original else "",
+                )
+            )
+    return made

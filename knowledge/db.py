@@ -114,6 +114,38 @@ class FollowUpHistoryRow(Base):
     followup: Mapped[FollowUpRow] = relationship(back_populates="history")
 
 
+class StatusEdgeRow(Base):
+    """One regulation's statement about another (revoked, amended, ...), read from `origin`: an indexed
+    document's file or a status-only source. Replaced whenever that file is read again."""
+
+    __tablename__ = "status_edges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(1024), index=True)
+    source_doc: Mapped[str] = mapped_column(String(255), index=True)
+    source_article: Mapped[str | None] = mapped_column(String(255))
+    target_doc: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    pasal: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    clause: Mapped[str] = mapped_column(Text, default="")
+
+
+class StatusSourceRow(Base):
+    """A regulation read for its status clauses only (`python -m ingest --status-only`)."""
+
+    __tablename__ = "status_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), unique=True)
+    doc: Mapped[str] = mapped_column(String(255), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    edge_count: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class MetaRow(Base):
     __tablename__ = "meta"
 

@@ -227,6 +227,16 @@ def _month_year(meeting: dict) -> str:
     return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)}" if match else ""
 
 
+def regulation_named(text: str, corpus: Corpus) -> str | None:
+    """The canonical short name of the regulation `text` names ("uu 33 2004", "UU Pemda"), held or not."""
+    for ref in find_doc_refs(text, corpus):
+        if ref.docs:
+            return ref.docs[0]
+        if ref.canonical and re.fullmatch(r"[A-Z]+ \d+[A-Z]?/\d{4}", ref.canonical):
+            return ref.canonical
+    return None
+
+
 def find_article_refs(question: str) -> list[ArticleRef]:
     return [
         ArticleRef(m.group("pasal").upper(), m.group("ayat1") or m.group("ayat2"), m.group(0), m.span())

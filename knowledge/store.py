@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.bm25 import BM25Index
 from knowledge.config import Settings
-from knowledge.db import DocumentRow, MetaRow, PassageRow, init_db
+from knowledge.db import DocumentRow, MetaRow, PassageRow, StatusSourceRow, init_db, utcnow
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.followups import SyncResult, sync_document_followups
-from knowledge.model import BERLAKU, DICABUT, Document, Passage, is_placeholder
+from knowledge.model import BERLAKU, DICABUT, Document, Passage, StatusEdge, is_placeholder
+from knowledge.status import StatusGraph, delete_edges, replace_edges
 from knowledge.vectors import (
     REINDEX_INFIX,
     UNIT_SEPARATOR,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # (units embedded so far, units in total); called after each batch, from the embedding thread.
 EmbedProgress = Callable[[int, int], None]
+# Key of DocumentRow.info set once the document's status clauses are stored.
+STATUS_READ = "status_read"
 # The meta key naming the live Chroma collection; absent means settings.chroma_collection.
 VECTOR_COLLECTION = "vector_collection"
 # One BM25 save at a time in this process: a question that finds the index stale rebuilds it too, and two
@@ -63,6 +66,17 @@ class StatusChange:
     old: str
     new: str
     revoked_by: str | None
+
+
+@dataclass
+class StatusSource:
+    """A regulation read for its status clauses only."""
+
+    source: str
+    doc: str
+    title: str
+    content_hash: str
+    edges: list[StatusEdge]
 
 
 @dataclass
@@ -177,12 +191,9 @@ class KnowledgeStore:
     # --- writing ------------------------------------------------------------------------------------
 
     def revocations(self, session: Session) -> dict[str, str]:
-        """Short name of each revoked document -> the document that revoked it."""
-        revoked: dict[str, str] = {}
-        for row in session.scalars(select(DocumentRow)):
-            for target in row.revokes or []:
-                revoked.setdefault(target, row.doc)
-        return revoked
+        """Short name of each regulation revoked whole -> the regulation that revoked it, from every clause
+        read so far (indexed documents and status-only sources)."""
+        return StatusGraph.load(session).revocations()
 
     def write_document(self, document: Document, embedded: Embedded) -> WriteResult:
         """Replace whatever version of this file (or of this same document) the store had with `document`."""
@@ -226,6 +237,9 @@ class KnowledgeStore:
             session.add(row)
             session.flush()
             session.add_all(_passage_row(row.id, p) for p in document.passages)
+            for old in olds:
+                delete_edges(session, old.source)
+            replace_edges(session, document.source, document.status_edges)
             passage_ids = {p.label: p.id for p in document.passages}
             result.followups = sync_document_followups(
                 session,
@@ -254,6 +268,7 @@ class KnowledgeStore:
                 session, source=source, doc=row.doc, items=[], passage_ids={}, meeting_date=None
             )
             session.delete(row)
+            delete_edges(session, source)
             self._set_meta(session, "generation", uuid.uuid4().hex)
         self.vectors.delete(ids)
         result.passages_removed = len(ids)
@@ -279,6 +294,47 @@ class KnowledgeStore:
         for ids, status in to_update:
             self.vectors.set_status(ids, status)
         return changes
+
+    # --- status-only sources ---------------------------------------------------------------------------
+
+    def status_sources(self) -> dict[str, str]:
+        """Source path -> content hash of every regulation read for its status clauses only."""
+        with self.sessions() as session:
+            return dict(session.execute(select(StatusSourceRow.source, StatusSourceRow.content_hash)).all())
+
+    def write_status_sources(self, sources: list[StatusSource]) -> int:
+        """Store what a batch of status-only regulations says about others (one transaction per batch)."""
+        edges = 0
+        with self.sessions.begin() as session:
+            for item in sources:
+                row = session.scalar(select(StatusSourceRow).where(StatusSourceRow.source == item.source))
+                if row is None:
+                    row = StatusSourceRow(source=item.source)
+                    session.add(row)
+                row.doc, row.title, row.content_hash = item.doc, item.title, item.content_hash
+                row.edge_count = replace_edges(session, item.source, item.edges)
+                row.ingested_at = utcnow()
+                edges += row.edge_count
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+        return edges
+
+    def write_document_status(self, source: str, edges: list[StatusEdge]) -> None:
+        """Store what an indexed, unchanged document says about others (read again for a store that predates
+        the status graph); its passages and vectors are left as they are."""
+        with self.sessions.begin() as session:
+            row = session.scalar(select(DocumentRow).where(DocumentRow.source == source))
+            if row is None:
+                return
+            replace_edges(session, source, edges)
+            row.info = {**(row.info or {}), STATUS_READ: True}
+            self._set_meta(session, "generation", uuid.uuid4().hex)
+
+    def remove_status_sources(self, sources: list[str]) -> None:
+        with self.sessions.begin() as session:
+            for source in sources:
+                session.execute(delete(StatusSourceRow).where(StatusSourceRow.source == source))
+                delete_edges(session, source)
+            self._set_meta(session, "generation", uuid.uuid4().hex)
 
     def collect_garbage(self) -> int:
         """Delete vectors no live passage points to (left by a crash between the two halves of a write)."""
@@ -439,6 +495,8 @@ def _document_info(document: Document) -> dict:
         "nomor": document.nomor,
         "tahun": document.tahun,
         "warnings": list(document.warnings),
+        # Stores written before the status graph existed hold documents whose clauses were never read.
+        STATUS_READ: True,
         "meeting": None
         if meeting is None
         else {
