@@ -55,7 +55,7 @@ environment (also read from .env; see .env.example):
   DATA_DIR, DATABASE_URL  where the knowledge base, users and chat state are stored
   OPENAI_API_KEY / OPENAI_BASE_URL   answer with an LLM instead of quoting passages
 
-commands in Telegram: /start /bantuan /daftar /tanya /pasal /sumber /tindaklanjut /berhenti /langganan
+commands in Telegram: /start /bantuan /daftar /tanya /pasal /sumber /status /tindaklanjut /berhenti /langganan
 /lewati /batal; secretariat: /umumkan /pengumuman; admins: /pengguna /peran /nonaktifkan /izinkan_grup
 /cabut_grup /ingest /dokumen /hapus /reindex. Reminders (REMINDER_*) and announcement pacing (ANNOUNCE_*)
 are configured in .env."""

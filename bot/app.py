@@ -47,6 +47,7 @@ MEMBER_COMMANDS = [
     BotCommand("tanya", "Ajukan pertanyaan"),
     BotCommand("pasal", "Tampilkan bunyi pasal: /pasal NOMOR [ayat N] [PERATURAN]"),
     BotCommand("sumber", "Daftar dokumen yang tersedia"),
+    BotCommand("status", "Apa yang mencabut atau mengubah suatu peraturan"),
     BotCommand("tindaklanjut", "Tindak lanjut rapat untuk unit Anda"),
     BotCommand("daftar", "Mendaftar sebagai pengguna"),
     BotCommand("bantuan", "Petunjuk penggunaan"),
@@ -110,6 +111,7 @@ def _register(app: Application) -> None:
     app.add_handler(CommandHandler("start", info.on_start))
     app.add_handler(CommandHandler(["bantuan", "help"], info.on_help))
     app.add_handler(CommandHandler("sumber", info.on_sources))
+    app.add_handler(CommandHandler("status", info.on_status))
     app.add_handler(CommandHandler("tanya", ask.on_tanya))
     app.add_handler(CommandHandler("pasal", ask.on_pasal))
     app.add_handler(CommandHandler("lewati", feedback.on_skip))

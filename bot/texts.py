@@ -31,6 +31,7 @@ HELP_MEMBER = (
     "/tanya PERTANYAAN — mengajukan pertanyaan\n"
     "/pasal {lookup} — menampilkan bunyi pasal (bisa juga {short})\n"
     "/sumber — daftar dokumen yang tersedia\n"
+    "/status PERATURAN — apa yang mencabut atau mengubah suatu peraturan, pasal demi pasal\n"
     "/tindaklanjut — tindak lanjut rapat yang menjadi tanggung jawab unit Anda\n"
     "/berhenti, /langganan — berhenti atau kembali menerima pengumuman biasa\n"
     "/bantuan — menampilkan petunjuk ini\n\n"
@@ -86,6 +87,13 @@ GROUP_ENABLED = (
 GROUP_DISABLED = "Sinergi tidak lagi aktif di grup ini."
 
 ASK_USAGE = "Tulis pertanyaan setelah perintah, misalnya:\n/tanya Apa yang dimaksud dengan dekonsentrasi?"
+STATUS_USAGE = "Tulis peraturannya setelah perintah, misalnya:\n/status UU 33/2004\n/status PP 19/2022"
+STATUS_NOT_RECOGNISED = (
+    "Peraturan tidak dikenali. Tulis jenis, nomor, dan tahunnya, misalnya <i>/status UU 33/2004</i>."
+)
+STATUS_NOT_INDEXED = (
+    "Teks {doc} sendiri tidak ada dalam basis pengetahuan; keterangan di atas berasal dari peraturan lain."
+)
 PASAL_USAGE = "Tulis nomor pasal setelah perintah, misalnya:\n/pasal {lookup}\n{short_lines}"
 # Without any regulation loaded there is nothing to show; the help still says how look-ups are written.
 NO_EXAMPLE = {"lookup": "NOMOR ayat NOMOR PERATURAN", "short": "/pasal NOMOR", "short_lines": "/pasal NOMOR"}

@@ -75,7 +75,7 @@ def test_a_document_we_do_not_have_is_said_to_be_missing(assistant):
 def test_a_passage_of_a_revoked_regulation_carries_a_warning(assistant):
     answer = assistant.ask("Menurut Peraturan Contoh 4/2010, apa sanksi bagi dinas yang lalai menyampaikan laporan?")
     assert labels(answer)[0] == "CONTOH 4/2010 Pasal 1"
-    assert answer.notices == ["Perhatian: CONTOH 4/2010 sudah dicabut oleh CONTOH 5/2023 dan tidak berlaku lagi."]
+    assert answer.notices == ["Perhatian: CONTOH 4/2010 sudah dicabut oleh CONTOH 5/2023 Pasal 6 dan tidak berlaku lagi."]
 
 
 def test_questions_about_current_rules_prefer_the_regulation_in_force(assistant):
@@ -119,7 +119,8 @@ def test_json_answers_have_the_documented_shape(settings):
     assert len(data["retrieved"]) == 10
     cit = data["citations"][0]
     assert set(cit) == {
-        "doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status"
+        "doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status",
+        "revoked_by", "amended_by",
     }
     assert (cit["doc"], cit["pasal"], cit["ayat"], cit["part"]) == ("CONTOH 5/2023", "2", "3", "batang_tubuh")
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}

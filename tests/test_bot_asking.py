@@ -181,3 +181,17 @@ async def test_a_failing_handler_gets_a_polite_error_and_the_bot_keeps_answering
         [answer] = await env.send(budi, "Kapan rapat koordinasi diadakan?")
         assert "setiap triwulan" in answer["text"] and "Sumber:" in answer["text"]
 
+
+
+@async_test
+async def test_status_command_says_what_revoked_a_regulation(bot_corpus: Corpus, tmp_path: Path) -> None:
+    async with bot_env(bot_corpus, tmp_path) as env:
+        budi = env.member()
+        [reply] = await env.send(budi, "/status Peraturan Contoh Nomor 2 Tahun 2010")
+        assert re.search(r"CONTOH 2/2010 sudah dicabut oleh CONTOH 1/2024 Pasal \d+", reply["text"]), reply["text"]
+        [in_force] = await env.send(budi, "/status CONTOH 1/2024")
+        assert "CONTOH 1/2024 berlaku" in in_force["text"]
+        [unknown] = await env.send(budi, "/status yang kemarin")
+        assert "tidak dikenali" in unknown["text"]
+        [usage] = await env.send(budi, "/status")
+        assert "/status UU 33/2004" in usage["text"]

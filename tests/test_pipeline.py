@@ -127,7 +127,8 @@ def test_a_new_regulation_marks_the_one_it_revokes(settings, docs):
     ]
     store = KnowledgeStore(settings)
     old = next(r for r in Corpus.load(store).records if r.doc == "CONTOH 8/2011")
-    assert (old.status, old.revoked_by) == ("dicabut", "CONTOH 9/2023")
+    # The passage names the revoking article, the document row the revoking regulation.
+    assert (old.status, old.revoked_by) == ("dicabut", "CONTOH 9/2023 Pasal 3")
     # the vector store's metadata follows too
     metadatas = store.vectors._collection.get(where={"doc": "CONTOH 8/2011"}, include=["metadatas"])["metadatas"]
     assert metadatas and {m["status"] for m in metadatas} == {"dicabut"}

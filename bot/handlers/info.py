@@ -100,6 +100,25 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text(message)
 
 
+@members_only
+async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/status UU 33/2004: what revoked or amended it, article by article."""
+    message = update.effective_message
+    assert message is not None
+    name = " ".join(context.args or [])
+    if not name:
+        await message.reply_text(texts.STATUS_USAGE)
+        return
+    report = await asyncio.to_thread(services(context).assistant.regulation_status, name)
+    if report is None:
+        await message.reply_text(texts.STATUS_NOT_RECOGNISED)
+        return
+    blocks = [f"<b>{esc(report.summary())}</b>", *(f"• {esc(line)}" for line in report.lines())]
+    tail = None if report.indexed else esc(texts.STATUS_NOT_INDEXED.format(doc=report.doc))
+    for part in pack(blocks, tail):
+        await message.reply_text(part)
+
+
 async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/batal outside a registration: nothing is running."""
     assert update.effective_message is not None
