@@ -14,14 +14,21 @@ from ingest.status_sources import read_status_sources
 from knowledge.config import get_settings
 from knowledge.logs import setup_logging
 from knowledge.store import EmbeddingModelMismatch, KnowledgeStore
+from knowledge.writer import WriterBusy
 
 DESCRIPTION = """\
 Ingest regulations (PDF, DOCX, MD, TXT), meeting minutes and recommendation lists into the knowledge store
 under DATA_DIR. Files are recognised by their content. Unchanged files are skipped; a changed file replaces
-its previous version; a file that cannot be read is reported and the rest are still ingested.
+its previous version; a file that cannot be read is reported and the rest are still ingested. Symbolic links
+below a folder that lead outside it are skipped and reported (files named on the command line are read as
+named).
 With --status-only, regulations are read only for what they say about others (revoked, amended, articles
 replaced, inserted or deleted): nothing is indexed, and thousands of files take a few minutes.
-Exit status: 0 when every file was ingested, 1 when some failed, 2 on a configuration error."""
+Only one process writes to DATA_DIR at a time: a second run waits for the first (WRITER_WAIT_SECONDS).
+Exit status: 0 when every file was ingested, 1 when some failed, 2 on a configuration error, 3 when another
+writer kept DATA_DIR busy for longer than WRITER_WAIT_SECONDS (nothing was changed)."""
+
+EXIT_BUSY = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +68,11 @@ def print_human(report: IngestReport) -> None:
         if f.action == "failed":
             print(f"GAGAL    {f.path}: {f.error}")
             continue
+        if f.action == "skipped":
+            print(f"DILEWATI {f.path}")
+            for warning in f.warnings:
+                print(f"         ! {warning}")
+            continue
         line = f"{f.action.upper():<8} {f.path}"
         if f.doc:
             line += f" -> {f.doc} ({f.passages} bagian)"
@@ -73,7 +85,7 @@ def print_human(report: IngestReport) -> None:
     s = report.summary()
     print(
         f"\n{s['added']} baru, {s['updated']} diperbarui, {s['unchanged']} tidak berubah, "
-        f"{s['removed']} dihapus, {len(s['failed'])} gagal. "
+        f"{s['removed']} dihapus, {len(s['failed'])} gagal, {len(s['skipped'])} dilewati. "
         f"Total: {s['documents']} dokumen, {s['passages']} bagian, {s['followups']} tindak lanjut "
         f"({s['seconds']:.1f} detik)."
     )
@@ -85,13 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     store = KnowledgeStore(settings)
     progress = terminal_progress if sys.stderr.isatty() and not args.verbose else None
-    if args.status_only:
-        return status_only(store, args, progress)
     try:
-        report = Pipeline(store).run(args.paths, prune=args.prune, rebuild=args.rebuild, progress=progress)
+        if args.status_only:
+            return status_only(store, args, progress)
+        report = Pipeline(store).run(
+            args.paths, prune=args.prune, rebuild=args.rebuild, progress=progress, on_wait=waiting
+        )
     except EmbeddingModelMismatch as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except WriterBusy as busy:
+        print(f"error: DATA_DIR is being written by {busy.holder}; nothing was changed. Try again later "
+              "or raise WRITER_WAIT_SECONDS.", file=sys.stderr)
+        return EXIT_BUSY
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
     else:
@@ -99,8 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report.failed else 0
 
 
+def waiting(holder: str) -> None:
+    print(f"waiting: DATA_DIR is being written by {holder}; this run starts when it finishes…", file=sys.stderr)
+
+
 def status_only(store: KnowledgeStore, args: argparse.Namespace, progress) -> int:
-    report = read_status_sources(store, args.paths, prune=args.prune, progress=progress)
+    report = read_status_sources(store, args.paths, prune=args.prune, progress=progress, on_wait=waiting)
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
         return 0

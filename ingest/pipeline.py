@@ -7,8 +7,9 @@ reported and leaves the store as it was, and the rest of the batch goes on.
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from ingest.generic import parse_generic
 from ingest.minutes import looks_like_minutes, parse_minutes
 from ingest.readers import RawText, ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
+from knowledge.config import Settings
 from knowledge.followups import count_followups
 from knowledge.model import Document, content_hash
 from knowledge.store import STATUS_READ, KnowledgeStore, StatusChange
+from knowledge.vectors import index_units
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class DuplicateDocument(ValueError):
 @dataclass
 class FileOutcome:
     path: str
-    action: str  # added | updated | unchanged | removed | failed
+    action: str  # added | updated | unchanged | removed | failed | skipped (a link leading out of the folder)
     doc: str | None = None
     title: str | None = None
     doc_type: str | None = None
@@ -68,6 +71,10 @@ class IngestReport:
     def failed(self) -> list[FileOutcome]:
         return [f for f in self.files if f.action == "failed"]
 
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.action == "skipped"]
+
     def summary(self) -> dict:
         """The `python -m ingest --json` object."""
         return {
@@ -76,6 +83,7 @@ class IngestReport:
             "unchanged": self.count("unchanged"),
             "removed": self.count("removed"),
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "skipped": [{"path": f.path, "reason": "; ".join(f.warnings)} for f in self.skipped],
             "documents": self.documents,
             "passages": self.passages,
             "followups": self.followups,
@@ -83,20 +91,103 @@ class IngestReport:
         }
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Every regular, non-hidden file under the given paths (type is decided later, by content)."""
+class OutsideLink(type(Path())):  # type: ignore[misc]
+    """A symbolic link below an ingest folder whose real location is outside it (`passwd.txt -> /etc/passwd`).
+
+    `collect_files` lists it, rather than dropping it, so that the report names it: the pipeline reports it as
+    skipped and never reads it, and `read_limited` refuses it for any other caller.
+    """
+
+    target: Path  # where the link really leads
+    is_folder: bool  # a folder link: nothing below it was looked at
+
+
+def collect_files(paths: Iterable[Path], *, quiet: bool = False) -> list[Path]:
+    """Every regular, non-hidden file under the given folders, and the files given by name (type is decided
+    later, by content), each real file once.
+
+    Nothing below a folder leads out of it: a file or folder symlink whose real location is outside the folder
+    comes back as an `OutsideLink` (reported, never read). Folder symlinks are never followed: one leading
+    inside adds nothing that the walk does not find where it really is, and it may loop. A file given by name
+    is taken as given, symlink or not: the operator named it (a shell glob such as `FOLDER/*` names every
+    entry, so a warning is logged when one of them leads outside every given folder).
+    """
+    paths = [Path(p) for p in paths]
+    roots = [p.resolve() for p in paths if p.is_dir()]
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
-        path = Path(path)
         if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = sorted(_walk(path))
         else:
-            files.append(path)
+            found = [path]
+            near = [*roots, path.absolute().parent.resolve()]
+            if path.is_symlink() and not quiet and not any(_inside(path.resolve(), root) for root in near):
+                log.warning("%s is a symbolic link to %s; read because it was named", path, path.resolve())
+        for file in found:
+            key = file.absolute() if isinstance(file, OutsideLink) else file.resolve()
+            if key not in seen:  # the same real file through a link, or a file named and in a folder
+                seen.add(key)
+                files.append(file)
     return files
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    root = folder.resolve()
+    for current, folders, names in os.walk(folder):  # followlinks=False: folder links are only listed
+        here = Path(current)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in folders:
+            link = here / name
+            if link.is_symlink() and not _inside(link.resolve(), root):
+                yield _outside_link(link, is_folder=True)
+        for name in names:
+            file = here / name
+            if name.startswith(".") or not file.is_file():  # hidden, a broken link, a pipe or a device
+                continue
+            if file.is_symlink() and not _inside(file.resolve(), root):
+                yield _outside_link(file, is_folder=False)
+            else:
+                yield file
+
+
+def _inside(real: Path, root: Path) -> bool:
+    return real == root or real.is_relative_to(root)
+
+
+def _outside_link(path: Path, *, is_folder: bool) -> OutsideLink:
+    link = OutsideLink(path)
+    link.target = path.resolve()
+    link.is_folder = is_folder
+    return link
+
+
+def check_workload(document: Document, settings: Settings, name: str) -> None:
+    """Refuse a file that would hold the single writer for hours (a 14 MB DOCX can split into 54,000 passages):
+    checked after parsing and before embedding, so nothing of it is written."""
+    passages = len(document.passages)
+    if passages > settings.max_passages_per_file:
+        raise ReadError(
+            f"too much work for one file: {name} splits into {passages} passages, "
+            f"limit {settings.max_passages_per_file} (MAX_PASSAGES_PER_FILE)",
+            f'Berkas "{name}" terpecah menjadi {_thousands(passages)} bagian, batasnya '
+            f"{_thousands(settings.max_passages_per_file)} bagian per berkas (pengaturan MAX_PASSAGES_PER_FILE). "
+            "Pisahkan dokumen menjadi beberapa berkas.",
+        )
+    # Long passages are indexed as several windows: the embedding work is in units, not passages.
+    units = sum(len(index_units(passage)) for passage in document.passages)
+    if units > settings.max_units_per_file:
+        raise ReadError(
+            f"too much work for one file: {name} needs {units} embedding units, "
+            f"limit {settings.max_units_per_file} (MAX_UNITS_PER_FILE)",
+            f'Berkas "{name}" menghasilkan {_thousands(units)} potongan teks untuk diindeks, batasnya '
+            f"{_thousands(settings.max_units_per_file)} potongan per berkas (pengaturan MAX_UNITS_PER_FILE). "
+            "Pisahkan dokumen menjadi beberapa berkas.",
+        )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def parse_document(raw: RawText, source: str, digest: str) -> Document:
@@ -121,7 +212,14 @@ class Pipeline:
         prune: bool = False,
         rebuild: bool = False,
         progress: Progress | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> IngestReport:
+        """Ingest files and folders under the one-writer lock of DATA_DIR (`on_wait` hears who holds it when
+        another writer is at work; WriterBusy when it does not finish in time)."""
+        with self.store.writing("ingest", on_wait=on_wait):
+            return self._run(paths, prune=prune, rebuild=rebuild, progress=progress)
+
+    def _run(self, paths: list[Path], *, prune: bool, rebuild: bool, progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         if rebuild:
@@ -153,6 +251,8 @@ class Pipeline:
     def ingest_file(self, path: Path, data: bytes | None = None, batch: set[str] | None = None) -> FileOutcome:
         """Ingest one file. `batch` holds the other files of this run: a document they already provide is
         not taken over by a second file, so two copies in one folder cannot replace each other forever."""
+        if isinstance(path, OutsideLink):
+            return self._outside(path)
         source = str(Path(path).resolve())
         outcome = FileOutcome(path=str(path), action="failed")
         try:
@@ -175,6 +275,7 @@ class Pipeline:
                 data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages
             )
             document = parse_document(raw, source, digest)
+            check_workload(document, self.settings, Path(path).name)
             holder = self.store.document_named(document.doc)
             if holder is not None and holder.source != source and holder.source in (batch or set()):
                 raise DuplicateDocument(document.doc, holder.source)
@@ -211,7 +312,18 @@ class Pipeline:
         outcome.followups_changed = written.followups.changed
         outcome.followups_removed = written.followups.removed
         outcome.replaced = [s for s in written.replaced if s != source]
-        outcome.warnings = list(document.warnings)
+        outcome.warnings = [*raw.warnings, *document.warnings]
+        return outcome
+
+    def _outside(self, link: OutsideLink) -> FileOutcome:
+        what = "folder link" if link.is_folder else "symbolic link"
+        outcome = FileOutcome(path=str(link), action="skipped")
+        outcome.warnings.append(f"skipped: {what} to {link.target}, outside the folder")
+        log.warning("skipped %s: %s to %s, outside the folder", link, what, link.target)
+        # Ingested through this link before links were checked: say so, --prune removes it.
+        held = None if link.is_folder else self.store.document_for_source(str(link.target))
+        if held is not None:
+            outcome.warnings.append(f"{held.doc} was ingested through this link earlier; --prune removes it")
         return outcome
 
     def _read_status(self, data: bytes, path: Path, source: str, digest: str) -> None:
@@ -230,11 +342,16 @@ class Pipeline:
         )
 
     def _prune(self, paths: list[Path], seen: set[str]) -> list[FileOutcome]:
+        """Remove documents whose file is gone from the given folders, and those that an earlier run read
+        through a link now skipped (their source is the link's real target, outside every folder)."""
         roots = [str(Path(p).resolve()) for p in paths if Path(p).is_dir()]
+        files = collect_files(paths, quiet=True)  # run() has listed them once already
+        linked = {str(f.target) for f in files if isinstance(f, OutsideLink) and not f.is_folder}
+        present = {str(f.resolve()) for f in files if not isinstance(f, OutsideLink)}
         outcomes = []
         for row in self.store.documents():
             inside = any(row.source.startswith(root.rstrip("/") + "/") for root in roots)
-            if inside and row.source not in seen:
+            if (inside and row.source not in seen) or (row.source in linked and row.source not in present):
                 outcome = self.remove(row.source)
                 outcome.doc, outcome.title = row.doc, row.title
                 outcomes.append(outcome)
@@ -248,6 +365,11 @@ class Pipeline:
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
+    if isinstance(path, OutsideLink):  # collect_files lists these only to report them
+        raise ReadError(
+            f"{path.name}: symbolic link to {path.target}, outside the folder; not read",
+            f"Berkas {path.name} adalah tautan ke luar folder dan tidak dibaca.",
+        )
     path = Path(path)
     if not path.exists():
         raise ReadError(f"{path.name}: file not found", f"Berkas {path.name} tidak ditemukan.")

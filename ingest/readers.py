@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+import charset_normalizer
 import docx
 from docx.exceptions import PythonDocxError
 from docx.opc.exceptions import OpcError
@@ -43,6 +44,9 @@ class RawText:
     path: Path
     kind: str  # "pdf" | "docx" | "md" | "txt"
     pages: list[Page] = field(default_factory=list)
+    # What the reader had to assume (English, for the ingest report): a text file that is not valid UTF-8
+    # says which encoding was used and how many characters were replaced, so mojibake is never silent.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -154,7 +158,9 @@ def _read(data: bytes, path: Path, max_pages: int | None) -> RawText:
     if not any(page.text.strip() for page in pages):
         raise _empty(name)
     log.debug("read %s as %s: %d page(s)", name or "<unnamed>", sniffed.kind, len(pages))
-    return RawText(path=path, kind=sniffed.kind, pages=pages)
+    if sniffed.note:
+        log.info("%s: %s", name or "<unnamed>", sniffed.note)
+    return RawText(path=path, kind=sniffed.kind, pages=pages, warnings=[sniffed.note] if sniffed.note else [])
 
 
 def _check_size(size: int, max_bytes: int | None, name: str) -> None:
@@ -176,6 +182,7 @@ def _check_size(size: int, max_bytes: int | None, name: str) -> None:
 class _Sniffed(NamedTuple):
     kind: str
     text: str | None = None  # decoded text for md/txt, so it is decoded only once
+    note: str | None = None  # how text that is not valid UTF-8 was decoded
 
 
 # Formats people send by mistake; named so the user learns what the file really is.
@@ -210,8 +217,8 @@ def _sniff(data: bytes, filename: str) -> _Sniffed:
     if data.startswith(_ZIP_MAGICS):
         return _Sniffed(_sniff_zip(data, name))
     _reject_known_binary(data, name)
-    text = _decode_text(data, name)
-    return _Sniffed(_text_kind(text, name), text)
+    decoded = _decode_text(data, name)
+    return _Sniffed(_text_kind(decoded.text, name), decoded.text, decoded.note)
 
 
 def _reject_known_binary(data: bytes, name: str) -> None:
@@ -250,33 +257,86 @@ def _zip_infos(data: bytes, name: str, read: Callable[[zipfile.ZipFile], _T]) ->
         raise _broken_zip(name, exc) from exc
 
 
-def _decode_text(data: bytes, name: str) -> str:
-    text, legacy = _decode(data)
+class _Decoded(NamedTuple):
+    text: str | None
+    legacy: bool = False  # not UTF-8 at all: random bytes decode "fine" this way, so the binary check applies
+    note: str | None = None  # English, for the ingest report: the encoding assumed, characters replaced
+
+
+def _decode_text(data: bytes, name: str) -> _Decoded:
+    decoded = _decode(data)
+    text = decoded.text
     if text is None or "\x00" in text or not _few_controls(text):
         raise _unsupported(name, "binary data", "data biner")
-    # Random bytes decode "fine" as latin-1; real cp1252 text is mostly ASCII.
-    if legacy and _high_byte_ratio(data) > 0.3:
+    # Random bytes decode "fine" in a legacy code page; real cp1252 text is mostly ASCII.
+    if decoded.legacy and _high_byte_ratio(data) > 0.3:
         raise _unsupported(name, "binary data", "data biner")
-    return text
+    return decoded
 
 
-def _decode(data: bytes) -> tuple[str | None, bool]:
-    """Decode as UTF-8 (BOM optional) or UTF-16 with BOM; else cp1252/latin-1 (flagged as legacy)."""
+def _decode(data: bytes) -> _Decoded:
+    """UTF-8 (BOM optional) or UTF-16 with BOM; UTF-8 with a few broken bytes; else a detected code page."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), False
+            return _Decoded(data.decode("utf-16"))
         except UnicodeDecodeError:
-            return None, False
+            return _Decoded(None)
     if b"\x00" in data:  # never in text outside UTF-16/32
-        return None, False
+        return _Decoded(None)
     try:
-        return data.decode("utf-8-sig"), False
+        return _Decoded(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
+    return _damaged_utf8(data) or _legacy(data)
+
+
+_UTF8_REPLACEMENT = "\ufffd".encode()
+
+
+def _damaged_utf8(data: bytes) -> _Decoded | None:
+    """UTF-8 with a few bad bytes (a stray byte, a truncated copy) stays UTF-8 with those bytes replaced.
+
+    Decoding the whole file in a code page because of one bad byte would garble every accent and curly quote
+    in it. The file counts as UTF-8 when it holds more valid multi-byte characters than invalid sequences:
+    in real cp1252 text almost no high byte happens to form a valid UTF-8 sequence.
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    marks = text.count("\ufffd")
+    replaced = marks - data.count(_UTF8_REPLACEMENT)  # a U+FFFD already in the file was not our doing
+    valid = len(text) - len(text.encode("ascii", "ignore")) - marks
+    if valid <= replaced:
+        return None
+    characters = "character" if replaced == 1 else "characters"
+    return _Decoded(text, note=f"text is not valid UTF-8: read as UTF-8 with {replaced} replaced {characters} (U+FFFD)")
+
+
+# Indonesian Windows saves "ANSI" text as cp1252; charset-normalizer often ranks cp1250 first for the same
+# bytes (both decode plain Latin text alike), so cp1252 wins whenever it reads the text as cleanly.
+_PREFERRED_CODEPAGE = "cp1252"
+_CHAOS_SLACK = 0.02
+
+
+def _legacy(data: bytes) -> _Decoded:
+    encoding = _detect_encoding(data)
+    how = "detected"
+    if encoding is None:  # nothing plausible: most likely binary, which the caller's checks refuse
+        encoding, how = _PREFERRED_CODEPAGE, "assumed"
     try:
-        return data.decode("cp1252"), True
-    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
-        return data.decode("latin-1"), True
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):  # the five bytes cp1252 leaves undefined
+        encoding, text = "latin-1", data.decode("latin-1")
+    return _Decoded(text, legacy=True, note=f"text is not UTF-8: read as {encoding} ({how}), 0 replaced characters")
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if match.chaos <= best.chaos + _CHAOS_SLACK and _PREFERRED_CODEPAGE in match.could_be_from_charset:
+            return _PREFERRED_CODEPAGE
+    return best.encoding
 
 
 _BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.pipeline import collect_files, read_limited
+from ingest.pipeline import OutsideLink, collect_files, read_limited
 from ingest.readers import ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
 from knowledge.model import content_hash
@@ -51,8 +51,19 @@ class StatusReport:
 
 
 def read_status_sources(
-    store: KnowledgeStore, paths: list[Path], *, prune: bool = False, progress: Progress | None = None
+    store: KnowledgeStore,
+    paths: list[Path],
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> StatusReport:
+    """Read regulations for their status clauses, under the one-writer lock of DATA_DIR."""
+    with store.writing("status-only", on_wait=on_wait):
+        return _read(store, paths, prune=prune, progress=progress)
+
+
+def _read(store: KnowledgeStore, paths: list[Path], *, prune: bool, progress: Progress | None) -> StatusReport:
     started = time.perf_counter()
     report = StatusReport()
     known = store.status_sources()
@@ -92,8 +103,12 @@ def read_status_sources(
         report.edges += store.write_status_sources(pending)
     if prune:
         roots = [p.resolve() for p in paths]
-        present = {str(p.resolve()) for p in files}
-        gone = [s for s in known if s not in present and any(Path(s).is_relative_to(r) for r in roots)]
+        present = {str(p.resolve()) for p in files if not isinstance(p, OutsideLink)}
+        # Read through a link before links were checked: the source is the link's target, outside the roots.
+        linked = {str(p.target) for p in files if isinstance(p, OutsideLink) and not p.is_folder}
+        gone = [
+            s for s in known if s not in present and (s in linked or any(Path(s).is_relative_to(r) for r in roots))
+        ]
         if gone:
             store.remove_status_sources(gone)
             report.removed = len(gone)

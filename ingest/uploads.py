@@ -25,12 +25,13 @@ from typing import Any, cast
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.pipeline import FileOutcome, Pipeline, parse_document
+from ingest.pipeline import FileOutcome, Pipeline, check_workload, parse_document
 from ingest.readers import RawText, ReadError, read_bytes
 from knowledge.config import Settings
 from knowledge.db import AnswerRow, DocumentRow, PassageRow, utcnow
 from knowledge.model import DICABUT, Passage, content_hash
 from knowledge.store import EmbeddingModelMismatch, KnowledgeStore, StatusChange
+from knowledge.writer import WriterBusy
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,11 @@ def ingest_upload(
     progress = progress or Progress()
     report = UploadReport(display_name(filename))
     try:
-        _ingest(store, settings, data, report, progress)
+        # One writer per DATA_DIR: an ingest from the command line (or another upload) finishes first.
+        with store.writing("upload", on_wait=lambda who: progress.now(f"menunggu {who} selesai…")):
+            _ingest(store, settings, data, report, progress)
+    except WriterBusy as busy:
+        report.fail(f"Basis pengetahuan sedang diperbarui oleh {busy.holder}. Silakan kirim ulang nanti.")
     finally:
         report.seconds = time.perf_counter() - started
     log.info(
@@ -240,6 +245,13 @@ def _ingest(store: KnowledgeStore, settings: Settings, data: bytes, report: Uplo
     except ValueError as exc:
         log.info("upload %s not parsable: %s", report.filename, exc)
         report.fail(f"Berkas {report.filename} tidak dapat diurai: isinya tidak dikenali.")
+        return
+    try:
+        # The pipeline checks this too; checking here spares writing the file and parsing it a second time.
+        check_workload(parsed, settings, report.filename)
+    except ReadError as exc:
+        log.info("upload %s refused: %s", report.filename, exc.message)
+        report.fail(exc.pesan)
         return
     progress.done(f"dikenali sebagai {document_identity(parsed.doc, parsed.title)}")
     if mislabelled(report.filename, raw.kind):
@@ -463,6 +475,11 @@ def _squash(text: str) -> str:
 
 def remove_document(store: KnowledgeStore, settings: Settings, source: str) -> RemovalReport | None:
     """Remove one document and its stored file (only files in the documents folder are deleted)."""
+    with store.writing("hapus dokumen"):
+        return _remove_document(store, settings, source)
+
+
+def _remove_document(store: KnowledgeStore, settings: Settings, source: str) -> RemovalReport | None:
     row = store.document_for_source(source)
     if row is None:
         return None
@@ -534,6 +551,22 @@ def document_identity(doc: str, title: str) -> str:
 
 
 _WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"text is not valid UTF-8: read as UTF-8 with (\d+) replaced characters? \(U\+FFFD\)"),
+        lambda m: (
+            f"Teks tidak sepenuhnya UTF-8 yang sah: dibaca sebagai UTF-8; {m[1]} karakter yang rusak diganti "
+            "dengan tanda �."
+        ),
+    ),
+    (
+        re.compile(r"text is not UTF-8: read as (\S+) \((detected|assumed)\), (\d+) replaced characters?"),
+        lambda m: (
+            f"Teks tidak berenkode UTF-8: dibaca sebagai {m[1]} "
+            f"({'terdeteksi otomatis' if m[2] == 'detected' else 'dugaan'}); "
+            f"{'tidak ada karakter yang diganti' if m[3] == '0' else f'{m[3]} karakter diganti'}. "
+            "Periksa huruf beraksen dan tanda kutip pada dokumen."
+        ),
+    ),
     (re.compile(r"OCR repaired: (\d+) fixes"), lambda m: f"Teks hasil OCR diperbaiki otomatis ({m[1]} perbaikan)."),
     (re.compile(r"No articles \(Pasal\) found"), lambda m: "Tidak ada pasal yang dapat dikenali."),
     (

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     documents_dir: Path | None = None
     database_url: str | None = None
+    # One writer per DATA_DIR (ingest, upload, /reindex, --rebuild): how long a second one waits for the first
+    # before giving up with a clear message (seconds; negative: for ever).
+    writer_wait_seconds: float = 600.0
 
     # Vector store: local PersistentClient under DATA_DIR unless CHROMA_HOST is set.
     chroma_host: str | None = None
@@ -68,6 +71,12 @@ class Settings(BaseSettings):
     # Ingestion limits
     max_file_mb: float = 20.0
     max_pages: int = 1000
+    # Work per file, checked after parsing and before embedding (which holds the single writer): passages, and
+    # indexing units (a passage over ~1,000 characters is embedded as several windows). The largest real
+    # regulations (UU 23/2014 with its annex, PP 16/2021) have about 2,200 passages and 1,700 units; local e5
+    # embeds a unit in about 20 ms on two free cores, so 10,000 units is a few minutes, not hours.
+    max_passages_per_file: int = Field(default=10_000, ge=1)
+    max_units_per_file: int = Field(default=10_000, ge=1)
     # Uploads through the bot: how often (seconds) the progress message is edited at most.
     upload_progress_seconds: float = 3.0
 

@@ -103,7 +103,7 @@ class Corpus:
 
     @classmethod
     def load(cls, store: KnowledgeStore) -> Corpus:
-        generation = store.generation()
+        generation = store.published_generation()
         bm25 = store.load_bm25()
         with store.sessions() as session:
             documents = {row.id: row for row in session.scalars(select(DocumentRow))}

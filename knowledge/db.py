@@ -6,6 +6,7 @@ from it, and a passage they return counts only while its row is here.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 
@@ -171,7 +173,15 @@ def make_engine(url: str) -> Engine:
 
 def init_db(url: str) -> sessionmaker:
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    for attempt in range(5):
+        try:
+            Base.metadata.create_all(engine)
+            break
+        except DatabaseError as exc:
+            # Two processes opening a fresh database both create its tables; the slower one finds them made.
+            if "already exists" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.1 * (attempt + 1))
     return sessionmaker(engine, expire_on_commit=False)
 
 

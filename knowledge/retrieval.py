@@ -140,13 +140,16 @@ class Retriever:
 
     @property
     def corpus(self) -> Corpus:
-        """The current snapshot; reloaded when an ingest has changed the store since it was taken."""
-        generation = self.store.generation()
+        """The current snapshot; reloaded when a writer has finished a change since it was taken (never in
+        the middle of another process's ingest: `KnowledgeStore.published_generation`)."""
+        generation = self.store.published_generation()
         corpus = self._corpus
         if corpus is None or corpus.generation != generation:
             with self._lock:
                 if self._corpus is None or self._corpus.generation != generation:
                     self.store.require_embedding_model()
+                    if self._corpus is not None and generation != self.store.published_here:
+                        self.store.reopen_vectors()  # another process wrote the vectors
                     self._corpus = Corpus.load(self.store)
                 corpus = self._corpus
         return corpus

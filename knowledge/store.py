@@ -11,7 +11,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,13 +33,17 @@ from knowledge.vectors import (
     VectorIndex,
     embedding_text,
     index_units,
+    reload_local_chroma,
     windows,
 )
+from knowledge.writer import WriterBusy, exclusive_writer
 
 log = logging.getLogger(__name__)
 
 # (units embedded so far, units in total); called after each batch, from the embedding thread.
 EmbedProgress = Callable[[int, int], None]
+# The generation a writer finished last (keyword index built): readers switch to it, never to a half-run.
+PUBLISHED = "published_generation"
 # Key of DocumentRow.info set once the document's status clauses are stored.
 STATUS_READ = "status_read"
 # The meta key naming the live Chroma collection; absent means settings.chroma_collection.
@@ -98,6 +103,7 @@ class KnowledgeStore:
         # A /reindex builds a new collection and records its name; every store opened later follows it.
         self.vectors = VectorIndex(settings, self.get_meta(VECTOR_COLLECTION))
         self._embedder = embedder
+        self.published_here: str | None = None  # the last generation this process published itself
 
     # --- embeddings ---------------------------------------------------------------------------------
 
@@ -349,6 +355,7 @@ class KnowledgeStore:
             return self._rebuild_bm25()
 
     def _rebuild_bm25(self) -> BM25Index:
+        """Build and save the keyword index for the store as it is, and publish that state to readers."""
         with self.sessions() as session:
             rows = session.execute(
                 select(PassageRow.id, PassageRow.text, PassageRow.info).order_by(PassageRow.id)
@@ -363,15 +370,48 @@ class KnowledgeStore:
                 texts.append(bm25_text(window, row.info))
         index = BM25Index.build(ids, texts, generation)
         index.save(self.settings.bm25_path)
+        with self.sessions.begin() as session:
+            self._set_meta(session, PUBLISHED, generation)
+        self.published_here = generation
         return index
 
     def load_bm25(self) -> BM25Index:
-        """The persisted BM25 index, rebuilt first if it lags behind the SQL store (e.g. after a crash)."""
+        """The persisted BM25 index. If it lags behind the published state (a crash between a write and its
+        rebuild), it is rebuilt — unless a writer is at work, which will publish a new one itself: a reader
+        never writes into a writer's run."""
         with _BM25_LOCK:  # never read the folder while another thread swaps it
             index = BM25Index.load(self.settings.bm25_path)
-            if index is None or index.generation != self.generation():
-                index = self.rebuild_bm25()
-        return index
+            if index is not None and index.generation in (self.published_generation(), self.generation()):
+                return index
+            try:
+                with self.writing("repairing the keyword index", wait=0):
+                    return self._rebuild_bm25()
+            except WriterBusy:
+                return index if index is not None else BM25Index.build([], [], "")
+
+    def published_generation(self) -> str:
+        """The last state a writer finished (its keyword index built): what readers answer from. Stores
+        written before this was recorded publish every generation."""
+        return self.get_meta(PUBLISHED) or self.generation()
+
+    @contextmanager
+    def writing(self, purpose: str, *, wait: float | None = None, on_wait=None) -> Iterator[None]:
+        """Hold the one-writer lock of DATA_DIR (see `knowledge.writer`)."""
+        with exclusive_writer(
+            self.settings.data_dir,
+            purpose,
+            wait=self.settings.writer_wait_seconds if wait is None else wait,
+            on_wait=on_wait,
+        ):
+            yield
+
+    def reopen_vectors(self) -> None:
+        """See what another process wrote (the embedded Chroma keeps its view of the files it opened), in
+        the collection the store now uses (another process's /reindex may have switched it)."""
+        reload_local_chroma(self.settings)
+        name = self.get_meta(VECTOR_COLLECTION) or self.settings.chroma_collection
+        if name != self.vectors.name:
+            self.vectors = VectorIndex(self.settings, name)
 
     def reset(self) -> None:
         """Forget everything indexed (for a rebuild with another embedding model). Follow-ups are kept."""
@@ -385,7 +425,14 @@ class KnowledgeStore:
 
     # --- rebuilding the dense index -----------------------------------------------------------------
 
-    def reindex(self, progress: EmbedProgress | None = None) -> ReindexResult:
+    def reindex(
+        self, progress: EmbedProgress | None = None, on_wait: Callable[[str], None] | None = None
+    ) -> ReindexResult:
+        """`_reindex` under the one-writer lock of DATA_DIR."""
+        with self.writing("reindex", on_wait=on_wait):
+            return self._reindex(progress)
+
+    def _reindex(self, progress: EmbedProgress | None = None) -> ReindexResult:
         """Embed every live passage again into a new collection, then switch to it in one SQL transaction.
 
         Questions keep using the current collection until the switch, and SQL (the source of truth) is only

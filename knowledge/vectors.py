@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -111,14 +114,60 @@ class Embedded:
     vectors: np.ndarray
 
 
+# Every open index on an embedded Chroma folder, so that all of them can be reconnected at once.
+_open: dict[str, weakref.WeakSet[VectorIndex]] = {}
+_open_lock = threading.Lock()
+
+
+def reload_local_chroma(settings: Settings) -> None:
+    """Make this process read the embedded Chroma files afresh, after another process wrote them.
+
+    Chroma keeps one in-memory view per folder per process, shared by its clients, and never rereads the
+    files while any client is open: a reader would go on finding vectors that another process deleted. So
+    the shared view is stopped and every index of this process on that folder connects again.
+    """
+    if settings.chroma_host:
+        return  # a Chroma server is one view for everybody
+    path = str(settings.chroma_path)
+    with _open_lock:
+        indexes = list(_open.get(path, ()))
+        for index in indexes:
+            index._lock.acquire()
+        try:
+            system = SharedSystemClient._identifier_to_system.pop(path, None)
+            SharedSystemClient._identifier_to_refcount.pop(path, None)
+            if system is not None:
+                system.stop()
+            for index in indexes:
+                index._connect(create=False)
+        finally:
+            for index in indexes:
+                index._lock.release()
+
+
 class VectorIndex:
     def __init__(self, settings: Settings, collection_name: str | None = None) -> None:
-        self._client = chroma_client(settings)
+        self._settings = settings
+        self._closed = False
+        self._lock = threading.RLock()  # a query never runs on a view being replaced
         self.name = collection_name or settings.chroma_collection
-        # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.
-        self._collection = self._client.get_or_create_collection(
-            self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        self._connect(create=True)
+        if not settings.chroma_host:
+            with _open_lock:
+                _open.setdefault(str(settings.chroma_path), weakref.WeakSet()).add(self)
+
+    def _connect(self, create: bool) -> None:
+        self._client = chroma_client(self._settings)
+        if create:
+            # embedding_function=None: we pass our own vectors; Chroma's default would download a model.
+            self._collection = self._client.get_or_create_collection(
+                self.name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        else:
+            try:
+                self._collection = self._client.get_collection(self.name, embedding_function=None)
+            except Exception as exc:  # dropped by another process (an old collection after /reindex)
+                log.info("collection %s is gone: %s", self.name, exc)
         self._store = ChromaVectorStore(chroma_collection=self._collection)
 
     def count(self) -> int:
@@ -174,9 +223,10 @@ class VectorIndex:
         if docs:
             where = {"doc": {"$in": list(docs)}}
         # Chroma returns fewer than k when fewer exist, so no count() round trip per question.
-        result = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
-        )
+        with self._lock:
+            result = self._collection.query(
+                query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
+            )
         best: dict[str, float] = {}
         for unit_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
             best.setdefault(unit_passage_id(unit_id), 1.0 - distance)  # results come nearest first

@@ -75,7 +75,9 @@ def test_a_document_we_do_not_have_is_said_to_be_missing(assistant):
 def test_a_passage_of_a_revoked_regulation_carries_a_warning(assistant):
     answer = assistant.ask("Menurut Peraturan Contoh 4/2010, apa sanksi bagi dinas yang lalai menyampaikan laporan?")
     assert labels(answer)[0] == "CONTOH 4/2010 Pasal 1"
-    assert answer.notices == ["Perhatian: CONTOH 4/2010 sudah dicabut oleh CONTOH 5/2023 Pasal 6 dan tidak berlaku lagi."]
+    assert answer.notices == [
+        "Perhatian: CONTOH 4/2010 sudah dicabut oleh CONTOH 5/2023 Pasal 6 dan tidak berlaku lagi."
+    ]
 
 
 def test_questions_about_current_rules_prefer_the_regulation_in_force(assistant):

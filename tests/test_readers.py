@@ -371,6 +371,33 @@ def test_cp1252_text_is_decoded() -> None:
     raw = read_bytes(text.encode("cp1252"), "lama.txt")
 
     assert raw.text == "Anggaran Rp 5.000 \u2013 \u201cdekonsentrasi\u201d di Kabupaten Pidië"
+    assert raw.warnings == ["text is not UTF-8: read as cp1252 (detected), 0 replaced characters"]
+
+
+def test_latin1_text_is_detected_and_reported() -> None:
+    # charset-normalizer ranks cp1250 first for these bytes, which would read "naďve" and "Seńor".
+    text = "Rapat koordinasi yang naïve di Pidië; catatan dari Bapak Müller, Café Señor.\n"
+
+    raw = read_bytes(text.encode("latin-1"), "catatan.txt")
+
+    assert raw.text == text.strip()
+    assert raw.warnings == ["text is not UTF-8: read as cp1252 (detected), 0 replaced characters"]
+
+
+def test_utf8_with_one_stray_byte_stays_utf8_with_one_replaced_character() -> None:
+    data = "Yang dimaksud dengan \u201cdekonsentrasi\u201d adalah pelimpahan \u2026 wewenang.\n".encode()
+    data = data.replace(b"pelimpahan", b"pelimpahan\xff")
+
+    raw = read_bytes(data, "definisi.txt")
+
+    assert raw.text == "Yang dimaksud dengan \u201cdekonsentrasi\u201d adalah pelimpahan\ufffd \u2026 wewenang."
+    assert raw.warnings == ["text is not valid UTF-8: read as UTF-8 with 1 replaced character (U+FFFD)"]
+
+
+def test_valid_utf8_reads_without_a_warning() -> None:
+    raw = read_bytes("Kutipan \u201cresmi\u201d dengan tanda \ufffd yang memang ada.\n".encode(), "a.txt")
+
+    assert raw.warnings == []
 
 
 def test_utf16_text_with_bom_is_decoded() -> None:
