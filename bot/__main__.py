@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from knowledge.config import Settings, get_settings
-from knowledge.logs import setup_logging
+from knowledge.logs import add_secrets, redact, setup_logging
 
 if TYPE_CHECKING:
     from knowledge.answer import Assistant
@@ -75,12 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class StartupError(Exception):
+    """The bot cannot start for a reason the operator can fix; the message is one line, without secrets."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = get_settings()
     sandbox = args.sandbox or not settings.telegram_bot_token
     # In the sandbox the terminal is the chat window: only warnings go to the log unless asked for.
-    setup_logging(logging.DEBUG if args.verbose else logging.WARNING if sandbox else logging.INFO)
+    level = logging.DEBUG if args.verbose else logging.WARNING if sandbox else logging.INFO
+    setup_logging(level, settings=settings)  # from here on, secrets never reach the log
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     if sandbox:
         if args.webhook:
@@ -94,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     if (args.webhook or settings.webhook_url) and not settings.webhook_url:
         print("--webhook needs WEBHOOK_URL (the public HTTPS URL Telegram will post to).", file=sys.stderr)
         return 2
-    run_telegram(settings, webhook=bool(settings.webhook_url))
+    try:
+        run_telegram(settings, webhook=bool(settings.webhook_url))
+    except StartupError as error:
+        print(f"error: {redact(str(error))}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -114,29 +124,59 @@ def _services(settings: Settings) -> tuple[KnowledgeStore, Assistant, UserStore]
 def run_telegram(settings: Settings, *, webhook: bool) -> None:
     from bot.app import build_application
 
+    asyncio.run(check_token(settings))  # before loading the models: a wrong token should fail fast
     store, assistant, users = _services(settings)
     if not store.documents():
         log.warning("The knowledge base is empty: add documents with `python -m ingest FOLDER`.")
     application = build_application(settings, assistant, users)
-    if not webhook:
-        log.info("Starting long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    assert settings.webhook_url is not None
-    secret = settings.webhook_secret
-    if not secret:
-        secret = secrets.token_urlsafe(32)
-        log.warning("WEBHOOK_SECRET is not set: using a random secret token for this run")
-    path = urlsplit(settings.webhook_url).path.strip("/")
-    log.info("Starting the webhook server on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=path,
-        webhook_url=settings.webhook_url,
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    try:
+        if not webhook:
+            log.info("Starting long polling")
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            return
+        assert settings.webhook_url is not None
+        secret = settings.webhook_secret
+        if not secret:
+            secret = secrets.token_urlsafe(32)
+            add_secrets(secret)
+            log.warning("WEBHOOK_SECRET is not set: using a random secret token for this run")
+        path = urlsplit(settings.webhook_url).path.strip("/")
+        log.info("Starting the webhook server on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    except (InvalidToken, NetworkError) as error:  # the token was revoked, or Telegram went away, since the check
+        raise StartupError(_startup_problem(settings, error)) from None
+
+
+async def check_token(settings: Settings) -> None:
+    """Ask the Bot API who the bot is. A refused token or an unreachable server ends the start with one clear
+    line (StartupError) instead of python-telegram-bot's traceback, whose message quotes the token."""
+    assert settings.telegram_bot_token
+    urls = {"base_url": settings.telegram_base_url, "base_file_url": settings.telegram_base_file_url}
+    bot = Bot(settings.telegram_bot_token, **{name: url for name, url in urls.items() if url})
+    try:
+        async with bot:  # initialize() calls getMe
+            log.info("Telegram knows the token: @%s", bot.username)
+    except TelegramError as error:
+        raise StartupError(_startup_problem(settings, error)) from None
+
+
+def _startup_problem(settings: Settings, error: TelegramError) -> str:
+    server = redact(settings.telegram_base_url or "https://api.telegram.org/bot")
+    if isinstance(error, InvalidToken):
+        return (
+            f"the Bot API server ({server}) refused TELEGRAM_BOT_TOKEN: check the token given by @BotFather "
+            "(or the token of your self-hosted Bot API server)."
+        )
+    if isinstance(error, NetworkError):
+        return f"cannot reach the Bot API server ({server}): {redact(str(error)) or type(error).__name__}."
+    return f"the Bot API server ({server}) refused to start the bot: {redact(str(error))}."
 
 
 async def run_sandbox(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:

@@ -1,19 +1,27 @@
-"""Access checks for handlers: who may ask, who may administer. The rules themselves live in
-knowledge/users.py; this module only applies them to Telegram updates and says no politely."""
+"""Access checks for handlers: who may ask, who may administer, whose buttons these are. The rules themselves
+live in knowledge/users.py; this module only applies them to Telegram updates and says no politely.
+
+Roles and status are read from the users table at every update, never remembered from the start of a dialogue:
+an admin may demote or deactivate someone between two steps of /umumkan or /tindaklanjut tambah, and the next
+step must find out (`requires`, `recheck`)."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.services import services
-from knowledge.users import User, UserStore, can_ask
+from knowledge.users import ADMIN, StoredAnswer, User, UserStore, can_ask, may_use_answer
+
+log = logging.getLogger(__name__)
 
 Callback = Callable[..., Awaitable[Any]]
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -71,16 +79,104 @@ def members_only(func: Callback) -> Callback:
     return wrapper
 
 
-def admins_only(func: Callback) -> Callback:
-    @functools.wraps(func)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
-        user = current_user(update, services(context).users)
-        if user is None or not user.is_admin:
-            await say(update, context, texts.ADMIN_ONLY if user is not None and user.active else refusal(user))
-            return None
-        return await func(update, context, *args, **kwargs)
+async def recheck(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    allowed: Callable[[User], bool] | None = None,
+    *,
+    denied: str = texts.ADMIN_ONLY,
+    ended: str | None = None,
+) -> User | None:
+    """The user behind the update as the users table says now, if approved and `allowed`; otherwise they are
+    told why not (`denied` for an active user without the right, their status otherwise; `ended` adds that the
+    dialogue they were in is over) and None."""
+    user = current_user(update, services(context).users)
+    reason = _refusal(user, allowed, denied)
+    if reason is None:
+        return user
+    await _refuse(update, context, reason, ended)
+    return None
 
-    return wrapper
+
+def requires(
+    allowed: Callable[[User], bool] | None,
+    *,
+    denied: str,
+    ended: str | None = None,
+    cleanup: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None,
+    result: Any = None,
+) -> Callable[[Callback], Callback]:
+    """A handler (a command, or any step of a dialogue) that runs only for an approved user `allowed` now.
+
+    Refused: `cleanup` drops what the dialogue had gathered (before anything is said, so nothing half-made
+    survives a failed message), the user is told, and the handler returns `result` (ConversationHandler.END
+    ends a conversation)."""
+
+    def decorator(func: Callback) -> Callback:
+        @functools.wraps(func)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
+            user = current_user(update, services(context).users)
+            reason = _refusal(user, allowed, denied)
+            if reason is None:
+                return await func(update, context, *args, **kwargs)
+            if cleanup is not None:
+                await cleanup(update, context)
+            await _refuse(update, context, reason, ended)
+            return result
+
+        return wrapper
+
+    return decorator
+
+
+def _refusal(user: User | None, allowed: Callable[[User], bool] | None, denied: str) -> str | None:
+    """None when the user may go on, else what to tell them."""
+    if user is not None and user.active and (allowed is None or allowed(user)):
+        return None
+    if user is not None:
+        log.info("user %s (%s, %s) refused a step that needs another role or status", user.id, user.role, user.status)
+    return denied if user is not None and user.active else refusal(user)
+
+
+def _is_admin(user: User) -> bool:
+    return user.role == ADMIN
+
+
+admins_only = requires(_is_admin, denied=texts.ADMIN_ONLY)
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str, ended: str | None) -> None:
+    if ended is None:
+        await say(update, context, reason)
+        return
+    query = update.callback_query
+    if query is None:
+        await say(update, context, f"{reason}\n\n{ended}")
+        return
+    await query.answer(_plain(reason)[:MAX_ALERT], show_alert=True)
+    if query.message is not None:
+        try:  # the panel says the dialogue is over, and its buttons go
+            await query.edit_message_text(f"{reason}\n\n{ended}", parse_mode=ParseMode.HTML)
+        except TelegramError as error:
+            log.debug("could not close the panel of an ended dialogue: %s", error)
+
+
+async def owned_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer_id: str) -> StoredAnswer | None:
+    """The stored answer behind an answer button, if the one pressing may use it (see
+    knowledge.users.may_use_answer); otherwise an alert says why and None."""
+    query, tg_user = update.callback_query, update.effective_user
+    assert query is not None and tg_user is not None
+    users = services(context).users
+    stored = users.get_answer(answer_id)
+    if stored is None:
+        await query.answer(texts.ANSWER_EXPIRED, show_alert=True)
+        return None
+    pressed_in = query.message.chat.id if query.message is not None else None
+    if not may_use_answer(users.get(tg_user.id), tg_user.id, stored, pressed_in):
+        log.warning("user %s pressed a button of answer %s, which is not theirs: refused", tg_user.id, answer_id)
+        await query.answer(texts.NOT_YOUR_BUTTON, show_alert=True)
+        return None
+    return stored
 
 
 def private_only(func: Callback) -> Callback:

@@ -79,7 +79,7 @@ def overall_rate(settings: Settings) -> int:
 
 
 def install(application: Application, settings: Settings, users: UserStore) -> Sender:
-    sender = Sender(application, AnnouncementStore(users.sessions), settings)
+    sender = Sender(application, AnnouncementStore(users.sessions), settings, users)
     application.bot_data[_KEY] = sender
     if application.job_queue is not None:
         application.job_queue.run_repeating(sender.tick, interval=TICK_SECONDS, first=0.1, name="announcements")
@@ -129,10 +129,13 @@ class _Progress:
 
 
 class Sender:
-    def __init__(self, application: Application, store: AnnouncementStore, settings: Settings) -> None:
+    def __init__(
+        self, application: Application, store: AnnouncementStore, settings: Settings, users: UserStore
+    ) -> None:
         self.application = application
         self.store = store
         self.settings = settings
+        self.users = users  # whom to tell when a scheduled announcement is withdrawn
         self.zone = local_zone(settings.timezone)
         self.concurrency = max(1, settings.announce_concurrency)
         rate = settings.announce_rate_per_second
@@ -356,6 +359,10 @@ class Sender:
                 continue
             self._progress.pop(announcement_id, None)
             self._announcements.pop(announcement_id, None)
+            withdrawn = (await asyncio.to_thread(self.store.withdrawn_reasons, [announcement_id])).get(announcement_id)
+            if withdrawn is not None:
+                await self._tell_withdrawn(announcement, withdrawn)
+                continue
             log.info("announcement %s finished: %s", announcement_id, dict(report.counts))
             await self._edit(announcement, finished_text(announcement, report), None)
             try:
@@ -366,6 +373,34 @@ class Sender:
                 )
             except TelegramError as error:
                 log.warning("could not send the report of announcement %s: %s", announcement_id, error)
+
+    async def _tell_withdrawn(self, announcement: Announcement, reason: str) -> None:
+        """A scheduled announcement was not sent because its author lost the right to send it (see
+        knowledge.announcements.start_due): its panel loses the cancel button, the author hears why, and so
+        do the admins, who may send it themselves if it still matters."""
+        log.warning(
+            "scheduled announcement %s withdrawn: its author %s may no longer send it (%s)",
+            announcement.id, announcement.created_by, reason,
+        )  # fmt: skip
+        await self._edit(announcement, texts.ANN_SCHEDULE_CANCELLED.format(id=announcement.id), None)
+        when = format_moment(announcement.scheduled_at, self.zone) if announcement.scheduled_at else "-"
+        summary = esc(announcement.content.summary)
+        told = texts.ANN_WITHDRAWN_AUTHOR.format(
+            id=announcement.id, when=when, summary=summary,
+            reason=texts.ANN_WITHDRAWN_AUTHOR_REASONS.get(reason, texts.ANN_WITHDRAWN_AUTHOR_REASONS["role"]),
+        )  # fmt: skip
+        notes = [(announcement.created_by, told)]
+        admin_text = texts.ANN_WITHDRAWN_ADMIN.format(
+            id=announcement.id, when=when, summary=summary, name=esc(announcement.created_by_name or "-"),
+            reason=texts.ANN_WITHDRAWN_REASONS.get(reason, texts.ANN_WITHDRAWN_REASONS["role"]),
+        )  # fmt: skip
+        admins = await asyncio.to_thread(self.users.admins)
+        notes += [(admin.id, admin_text) for admin in admins if admin.id != announcement.created_by]
+        for chat_id, text in notes:
+            try:  # one person who blocked the bot must not keep the others from hearing it
+                await self.application.bot.send_message(chat_id, text)
+            except TelegramError as error:
+                log.warning("could not tell %s about withdrawn announcement %s: %s", chat_id, announcement.id, error)
 
     async def _edit(self, announcement: Announcement, text: str, markup: InlineKeyboardMarkup | None) -> None:
         if announcement.progress_chat_id is None or announcement.progress_message_id is None:

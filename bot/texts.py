@@ -73,6 +73,10 @@ INACTIVE_USER = (
 ACCESS_BY_STATUS = {PENDING: PENDING_APPROVAL, REJECTED: REJECTED_USER, INACTIVE: INACTIVE_USER}
 
 ADMIN_ONLY = "Perintah ini hanya dapat digunakan oleh admin Sinergi."
+# A step of a dialogue taken after an admin changed the user's role (alerts: at most 200 characters).
+STAFF_RIGHT_LOST = (
+    "Peran Anda di Sinergi saat ini bukan sekretariat atau admin, sehingga langkah ini tidak dapat dilanjutkan."
+)
 PRIVATE_ONLY = "Perintah ini hanya dapat digunakan di chat pribadi dengan Sinergi."
 GROUP_ONLY = "Jalankan perintah ini di dalam grup yang dimaksud."
 
@@ -118,6 +122,10 @@ SOURCES_HEADER = "<b>Sumber:</b>"
 REVOKED_MARK = " <i>(dicabut)</i>"
 NO_DOCUMENTS = "Basis pengetahuan belum berisi dokumen."
 ANSWER_EXPIRED = "Jawaban ini sudah kedaluwarsa. Silakan ajukan pertanyaannya kembali."
+NOT_YOUR_BUTTON = (
+    "Tombol ini bukan untuk Anda: jawaban tersebut diberikan kepada pengguna lain. "
+    "Silakan ajukan pertanyaan Anda sendiri."
+)
 SOURCE_GONE = "Sumber ini tidak lagi tersedia karena dokumennya telah diperbarui atau dihapus."
 NO_RELATED = "Tidak ada pasal lain dalam dokumen yang sama yang dirujuk oleh sumber jawaban ini."
 
@@ -254,6 +262,11 @@ ANN_NORMAL_BUTTON = "Jadikan biasa"
 ANN_CHANGE_AUDIENCE_BUTTON = "↩️ Ubah penerima"
 ANN_ABORT_BUTTON = "❌ Batal"
 ANN_ADMIN_ONLY_MANDATORY = "Hanya admin yang dapat menjadikan pengumuman wajib."
+ANN_MANDATORY_LOST = (
+    "Peran Anda bukan lagi admin, sehingga pengumuman ini tidak dapat dikirim sebagai pengumuman wajib. "
+    "Periksa kembali, lalu tekan Kirim."
+)
+ANN_ENDED_NO_RIGHT = "Penyusunan pengumuman dihentikan dan drafnya dihapus; tidak ada yang dikirim."
 ANN_ASK_TIME = (
     "Tulis waktu pengiriman (WIB), misalnya <i>besok 08:00</i> atau <i>12 Maret 2024 09:00</i>.\n"
     "Kirim /batal untuk membatalkan."
@@ -319,6 +332,26 @@ ANN_REASONS = {
 ANN_CANCEL_DONE = "Pengiriman pengumuman #{id} dihentikan."
 ANN_CANCEL_TOO_LATE = "Pengumuman #{id} sudah selesai; tidak ada yang dibatalkan."
 ANN_SCHEDULE_CANCELLED = "⏹ <b>Pengumuman #{id}</b> yang dijadwalkan telah dibatalkan; tidak ada yang dikirim."
+# A scheduled announcement whose author may no longer send it when its time comes (knowledge/announcements.py).
+ANN_WITHDRAWN_AUTHOR = (
+    "⏹ <b>Pengumuman #{id}</b> Anda yang dijadwalkan pada {when} dibatalkan dan tidak dikirim kepada siapa pun, "
+    "karena {reason}.\n\n<i>{summary}</i>"
+)
+ANN_WITHDRAWN_AUTHOR_REASONS = {
+    "inactive": "akun Sinergi Anda sudah tidak aktif",
+    "role": "peran Anda bukan lagi sekretariat atau admin",
+    "mandatory": "pengumuman wajib hanya dapat dikirim oleh admin, sedangkan peran Anda bukan lagi admin",
+}
+ANN_WITHDRAWN_ADMIN = (
+    "⏹ <b>Pengumuman #{id}</b> dari {name} yang dijadwalkan pada {when} dibatalkan otomatis dan tidak dikirim, "
+    "karena {reason}.\n\n<i>{summary}</i>\n\nBila pengumuman ini tetap perlu dikirim, buat ulang dengan /umumkan."
+)
+ANN_WITHDRAWN_REASONS = {
+    "inactive": "akun pembuatnya sudah tidak aktif",
+    "role": "pembuatnya bukan lagi sekretariat atau admin",
+    "mandatory": "pengumuman wajib hanya dapat dikirim oleh admin, sedangkan pembuatnya bukan lagi admin",
+}
+ANN_WITHDRAWN_MARK = " otomatis ({reason})"
 
 # /pengumuman
 ANN_LIST_EMPTY = "Belum ada pengumuman. Buat pengumuman dengan /umumkan."
@@ -474,6 +507,8 @@ TL_ISSUE_FOR_SECRETARIAT = (
 TL_NO_SECRETARIAT = "Catatan: belum ada sekretariat atau admin yang dapat menerima pemberitahuan ini."
 TL_INPUT_CANCELLED = "Baik, dibatalkan."
 TL_INPUT_TEXT_ONLY = "Mohon kirim teks (atau dokumen bukti untuk penyelesaian). Kirim /batal untuk membatalkan."
+TL_INPUT_ENDED = "Isian ini dihentikan; tidak ada yang dicatat."
+TL_ADD_ENDED_NO_RIGHT = "Pencatatan tindak lanjut baru dihentikan; tidak ada yang disimpan."
 
 # Guided add
 TL_ADD_ASK_TEXT = (

@@ -32,11 +32,12 @@ from knowledge.db import (
     AnnouncementOptOutRow,
     AnnouncementRow,
     ChatGroupRow,
+    ChatStateRow,
     UserRow,
     utcnow,
 )
 from knowledge.units import normalize_unit, title_case
-from knowledge.users import APPROVED, ROLES
+from knowledge.users import ADMIN, APPROVED, ROLES, STAFF
 
 # Announcement statuses.
 SCHEDULED, SENDING, DONE, CANCELLED = "scheduled", "sending", "done", "cancelled"
@@ -52,6 +53,13 @@ EVERYONE, UNITS, ROLE, GROUPS = "all", "units", "role", "groups"
 
 # Opt-out reasons.
 STOPPED, BLOCKED_BOT = "stopped", "blocked"
+
+# Why a scheduled announcement was withdrawn when its time came: its author's account is no longer active, their
+# role is no longer the secretariat's or an admin's, or (mandatory announcements) they are no longer an admin.
+AUTHOR_INACTIVE, AUTHOR_ROLE, AUTHOR_NOT_ADMIN = "inactive", "role", "mandatory"
+# Where that reason is kept (the chat_state table, no expiry), keyed by the announcement id: the announcements
+# table has no column for it, and cancelled_by stays NULL, which no cancellation by a person leaves.
+WITHDRAWN_SCOPE = "announcement_withdrawn"
 
 MAX_ATTEMPTS = 5  # transient failures (5xx, connection refused) per recipient before giving up
 MAX_BACKOFF = 60.0
@@ -271,6 +279,18 @@ def parse_schedule(text: str, now: datetime) -> datetime:
     return moment
 
 
+def author_refusal(role: str | None, status: str | None, *, mandatory: bool) -> str | None:
+    """Why the author may no longer send their announcement (AUTHOR_*), or None when they still may: the same
+    rights /umumkan asks for, read again when a scheduled announcement is due."""
+    if status != APPROVED:
+        return AUTHOR_INACTIVE
+    if role not in STAFF:
+        return AUTHOR_ROLE
+    if mandatory and role != ADMIN:
+        return AUTHOR_NOT_ADMIN
+    return None
+
+
 def backoff(attempts: int) -> float:
     """Seconds before retrying after the `attempts`-th transient failure: 1, 2, 4, ... capped."""
     return min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1))
@@ -343,7 +363,11 @@ class AnnouncementStore:
             return _announcement(row)
 
     def start_due(self, now: datetime | None = None) -> list[int]:
-        """Scheduled announcements whose time has come start now (audience resolved at this moment)."""
+        """Scheduled announcements whose time has come start now (audience resolved at this moment).
+
+        One whose author has meanwhile been deactivated or demoted is withdrawn instead: cancelled, nothing
+        queued, the reason kept (see `withdrawn_reasons`). Its report stays due, so the sender's usual report
+        step (`unreported`, `close`) tells the author and the admins exactly once, even across a restart."""
         now = now or utcnow()
         started: list[int] = []
         with self.sessions() as session:
@@ -355,10 +379,37 @@ class AnnouncementStore:
         for announcement_id in due:
             with self.sessions.begin() as session:
                 row = session.get(AnnouncementRow, announcement_id)
-                if row is not None and row.status == SCHEDULED:  # not cancelled in the meantime
-                    self._start(session, row)
-                    started.append(announcement_id)
+                if row is None or row.status != SCHEDULED:  # cancelled in the meantime
+                    continue
+                author = session.get(UserRow, row.created_by)
+                reason = author_refusal(
+                    author.role if author else None, author.status if author else None, mandatory=row.mandatory
+                )
+                if reason is not None:
+                    self._withdraw(session, row, reason, now)
+                    continue
+                self._start(session, row)
+                started.append(announcement_id)
         return started
+
+    def _withdraw(self, session: Session, row: AnnouncementRow, reason: str, now: datetime) -> None:
+        row.status, row.cancelled_by, row.finished_at = CANCELLED, None, now
+        key = str(row.id)
+        state = session.get(ChatStateRow, (WITHDRAWN_SCOPE, key)) or ChatStateRow(scope=WITHDRAWN_SCOPE, key=key)
+        state.value, state.expires_at, state.updated_at = {"reason": reason, "at": now.isoformat()}, None, now
+        session.add(state)
+
+    def withdrawn_reasons(self, announcement_ids: Sequence[int]) -> dict[int, str]:
+        """announcement id -> AUTHOR_* for those withdrawn because their author lost the right to send them."""
+        if not announcement_ids:
+            return {}
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(ChatStateRow).where(
+                    ChatStateRow.scope == WITHDRAWN_SCOPE, ChatStateRow.key.in_([str(i) for i in announcement_ids])
+                )
+            )
+            return {int(r.key): str((r.value or {}).get("reason", AUTHOR_ROLE)) for r in rows}
 
     def _start(self, session: Session, row: AnnouncementRow) -> None:
         selection = self.select(Audience.from_json(row.audience), mandatory=row.mandatory, session=session)

@@ -23,6 +23,7 @@ from knowledge.db import AnswerRow, ChatGroupRow, ChatStateRow, FeedbackRow, Use
 
 ADMIN, SEKRETARIAT, PEJABAT = "admin", "sekretariat", "pejabat"
 ROLES = (ADMIN, SEKRETARIAT, PEJABAT)
+STAFF = (ADMIN, SEKRETARIAT)  # announcements, all follow-ups, everyone's answers
 
 PENDING, APPROVED, REJECTED, INACTIVE = "pending", "approved", "rejected", "inactive"
 STATUSES = (PENDING, APPROVED, REJECTED, INACTIVE)
@@ -98,6 +99,25 @@ def can_ask(user: User | None, *, in_allowed_group: bool = False) -> bool:
     if user is not None and user.active:
         return True
     return in_allowed_group and (user is None or user.status == PENDING)
+
+
+def is_staff(user: User | None) -> bool:
+    """The secretariat's rights (admins have them too); only while the account is active."""
+    return user is not None and user.active and user.role in STAFF
+
+
+def may_use_answer(user: User | None, user_id: int, answer: StoredAnswer, chat_id: int | None) -> bool:
+    """Whether the buttons under a stored answer (full text, related articles, feedback) work for this person.
+
+    They belong to whoever asked, and to the chat the answer was given in: in a group every member saw the
+    answer, so opening its sources reveals nothing new (`chat_id` is the chat of the pressed message, which
+    Telegram only lets the people in that chat press). The staff may open any answer. Anyone else, e.g. with
+    an answer id copied into forged callback data, gets nothing."""
+    if answer.user_id is not None and answer.user_id == user_id:
+        return True
+    if chat_id is not None and chat_id == answer.chat_id:
+        return True
+    return is_staff(user)
 
 
 class RateLimiter:

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.announcements import (
+    AUTHOR_INACTIVE,
+    AUTHOR_NOT_ADMIN,
+    AUTHOR_ROLE,
     BLOCKED,
     CANCELLED,
     CLAIMED,
@@ -32,10 +35,11 @@ from knowledge.announcements import (
     Content,
     Outcome,
     ScheduleError,
+    author_refusal,
     parse_schedule,
 )
 from knowledge.db import init_db, utcnow
-from knowledge.users import SEKRETARIAT, UserStore
+from knowledge.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, UserStore
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 TEXT = Content("text", text_html="📢 <b>Pengumuman</b>\n\nRapat koordinasi.", summary="Rapat koordinasi.")
@@ -220,3 +224,27 @@ def test_unusable_send_times(text: str, reason: str) -> None:
     with pytest.raises(ScheduleError) as raised:
         parse_schedule(text, datetime(2024, 3, 10, 10, 0, tzinfo=JAKARTA))
     assert raised.value.reason == reason
+
+
+def test_a_scheduled_announcement_is_withdrawn_when_its_author_may_no_longer_send_it(stores) -> None:
+    users, store = stores
+    users.set_role(3, ADMIN, by=1)
+    later = utcnow() + timedelta(hours=1)
+    by_secretariat = create(store, Audience(EVERYONE), send_at=later)  # Tono, still the secretariat's
+    mandatory = create(store, Audience(EVERYONE), send_at=later, created_by=3, created_by_name="Rina", mandatory=True)
+    demoted = create(store, Audience(EVERYONE), send_at=later, created_by=3, created_by_name="Rina")
+    users.set_role(3, SEKRETARIAT, by=1)  # no longer an admin: may announce, but not mandatorily
+    other = create(store, Audience(EVERYONE), send_at=later)
+    users.deactivate(4, by=1)  # Tono leaves
+
+    assert store.start_due(utcnow() + timedelta(hours=2)) == [demoted]
+    assert store.withdrawn_reasons([by_secretariat, mandatory, demoted, other]) == {
+        by_secretariat: AUTHOR_INACTIVE, mandatory: AUTHOR_NOT_ADMIN, other: AUTHOR_INACTIVE,
+    }  # fmt: skip
+    for withdrawn in (by_secretariat, mandatory, other):
+        assert store.get(withdrawn).status == CANCELLED  # type: ignore[union-attr]
+        assert store.deliveries(withdrawn) == []  # nobody was queued
+    assert sorted(store.unreported()) == sorted([by_secretariat, mandatory, other])  # the authors are still told
+    assert store.start_due(utcnow() + timedelta(hours=3)) == []  # withdrawn once, never started later
+    assert author_refusal(PEJABAT, APPROVED, mandatory=False) == AUTHOR_ROLE
+    assert author_refusal(SEKRETARIAT, APPROVED, mandatory=False) is None

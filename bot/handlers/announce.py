@@ -34,7 +34,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.handlers.media import media_kind
 from bot.render import esc, utf16_len
-from bot.roles import Callback, current_user, members_only, private_only, refusal, say
+from bot.roles import current_user, members_only, private_only, requires
 from bot.sender import (
     CANCEL,
     CANCEL_PATTERN,
@@ -65,7 +65,7 @@ from knowledge.announcements import (
     parse_schedule,
 )
 from knowledge.db import utcnow
-from knowledge.users import ADMIN, ROLES, SEKRETARIAT, User
+from knowledge.users import ROLES, is_staff
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ TIMEOUT = timedelta(minutes=30)  # an abandoned draft must not take tomorrow's q
 DRAFT = "announce_draft"
 PREFIX = "ann"
 PATTERN = rf"^{PREFIX}:"
-STAFF = (ADMIN, SEKRETARIAT)
 UNITS_PER_PAGE = 8
 LIST_SIZE = 10
 MAX_TEXT, MAX_CAPTION = 4096, 1024  # Telegram's limits, in UTF-16 code units of the plain text
@@ -119,20 +118,30 @@ def store(context: ContextTypes.DEFAULT_TYPE) -> AnnouncementStore:
     return sender_of(context).store
 
 
-def is_staff(user: User | None) -> bool:
-    return user is not None and user.active and user.role in STAFF
+async def _drop_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The author lost the right mid-draft: the draft goes, and so do the buttons of its panel."""
+    draft = _draft(context, update)
+    _forget(context, update)
+    chat = update.effective_chat
+    if draft is None or not draft.get("panel") or chat is None or update.callback_query is not None:
+        return  # a pressed panel is closed by the refusal itself
+    try:
+        await context.bot.edit_message_reply_markup(chat.id, draft["panel"], reply_markup=None)
+    except TelegramError as error:
+        log.debug("announcement panel %s already gone: %s", draft["panel"], error)
 
 
-def staff_only(func: Callback) -> Callback:
-    @functools.wraps(func)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
-        user = current_user(update, services(context).users)
-        if not is_staff(user):
-            await say(update, context, texts.ANN_STAFF_ONLY if user is not None and user.active else refusal(user))
-            return ConversationHandler.END
-        return await func(update, context, *args, **kwargs)
-
-    return wrapper
+# The command itself, /pengumuman and its buttons.
+staff_only = requires(is_staff, denied=texts.ANN_STAFF_ONLY, result=ConversationHandler.END)
+# Every later step of /umumkan: the role is read again at each message and button, since an admin may have
+# demoted or deactivated the author since the draft began; then the draft ends and nothing is sent.
+staff_step = requires(
+    is_staff,
+    denied=texts.STAFF_RIGHT_LOST,
+    ended=texts.ANN_ENDED_NO_RIGHT,
+    cleanup=_drop_draft,
+    result=ConversationHandler.END,
+)
 
 
 # ---- composing ---------------------------------------------------------------------------------------------
@@ -152,11 +161,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CONTENT
 
 
+@staff_step
 async def got_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     return await _take_content(update, context, update.effective_message)
 
 
+@staff_step
 async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.ANN_UNSUPPORTED_CONTENT)
@@ -266,6 +277,7 @@ async def _send_preview(context: ContextTypes.DEFAULT_TYPE, chat_id: int, draft_
 # ---- the panel: audience, options, confirmation -----------------------------------------------------------
 
 
+@staff_step
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None
@@ -381,7 +393,11 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
     user = current_user(update, services(context).users)
     if draft.get("audience") is None:
         return await _show(update, context, draft, "audience")
-    mandatory = bool(draft.get("mandatory")) and user is not None and user.is_admin
+    if draft.get("mandatory") and (user is None or not user.is_admin):
+        # Demoted from admin after making it mandatory: never send it as something other than what was shown.
+        draft["mandatory"] = False
+        return await _show(update, context, draft, "confirm", alert=texts.ANN_MANDATORY_LOST)
+    mandatory = bool(draft.get("mandatory"))
     send_at = _send_at(draft)
     if send_at is not None and send_at <= utcnow():  # the panel waited past the chosen time
         draft["send_at"] = None
@@ -439,6 +455,7 @@ _ACTIONS = {
 }
 
 
+@staff_step
 async def got_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     assert message is not None
@@ -669,12 +686,16 @@ async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANN_LIST_EMPTY)
         return
     counts = await asyncio.to_thread(announcements.counts, [a.id for a in recent])
+    withdrawn = await asyncio.to_thread(announcements.withdrawn_reasons, [a.id for a in recent])
     lines = [texts.ANN_LIST_TITLE]
     buttons = []
     for announcement in recent:
         status = texts.ANN_STATUS.get(announcement.status, announcement.status)
         if announcement.status == SCHEDULED and announcement.scheduled_at:
             status += f" {format_moment(announcement.scheduled_at, zone)}"
+        if announcement.id in withdrawn:
+            reason = texts.ANN_WITHDRAWN_REASONS.get(withdrawn[announcement.id], texts.ANN_WITHDRAWN_REASONS["role"])
+            status += texts.ANN_WITHDRAWN_MARK.format(reason=reason)
         total = sum(counts[announcement.id].values())
         tally = texts.ANN_LIST_COUNTS.format(sent=number(counts[announcement.id][SENT]), total=number(total))
         mark = " · wajib" if announcement.mandatory else ""

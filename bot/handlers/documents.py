@@ -51,6 +51,7 @@ from ingest.uploads import (
 from knowledge.db import DocumentRow
 from knowledge.model import DICABUT
 from knowledge.store import ReindexResult
+from knowledge.writer import WriterBusy
 
 log = logging.getLogger(__name__)
 
@@ -325,10 +326,15 @@ async def _reindex(context: ContextTypes.DEFAULT_TYPE, status: ProgressMessage) 
         await status.show()
 
         def run() -> ReindexResult:
-            return store.reindex(lambda n, total: status.progress.now(f"embedding {n}/{total}"))
+            return store.reindex(
+                lambda n, total: status.progress.now(f"embedding {n}/{total}"),
+                on_wait=lambda who: status.progress.now(f"menunggu {who} selesai…"),
+            )
 
         try:
             result = await status.follow(asyncio.to_thread(run), svc.settings.upload_progress_seconds)
+        except WriterBusy as busy:
+            log.warning("reindex gave up waiting for the writer lock: %s", busy.holder)
         except Exception:
             log.exception("reindex failed")
     chat_id = status.message.chat_id

@@ -10,8 +10,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
 from bot.keyboards import UP, parts
-from bot.roles import members_only
+from bot.roles import current_user, in_group, members_only, owned_answer
 from bot.services import services
+from knowledge.users import can_ask
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,8 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None and chat is not None and user is not None
     _, answer_id, direction = parts(query.data)
     users = services(context).users
-    stored = users.get_answer(answer_id)
+    stored = await owned_answer(update, context, answer_id)
     if stored is None:
-        await query.answer(texts.ANSWER_EXPIRED, show_alert=True)
         return
     feedback = users.record_feedback(stored, user.id, chat.id, 1 if direction == UP else -1)
     await query.answer(texts.FEEDBACK_THANKS)
@@ -48,6 +48,11 @@ async def capture_comment(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     users = services(context).users
     pending = users.awaited_comment(chat.id, user.id)
     if pending is None:
+        return
+    in_allowed_group = in_group(update) and users.group_allowed(chat.id)
+    if not can_ask(current_user(update, users), in_allowed_group=in_allowed_group):
+        # Deactivated since the 👎: no comment is stored, and the message meets the usual refusal further on.
+        users.clear_comment(chat.id, user.id)
         return
     if message.text.startswith("/"):
         if _command(message.text) != "lewati":

@@ -21,7 +21,7 @@ from bot.followup_views import APPROVE, DONE, EXTEND, extension_keyboard, item_b
 from bot.keyboards import parts
 from bot.reminders import followup_sessions, local_today, secretariat
 from bot.render import esc
-from bot.roles import current_user, refusal, say
+from bot.roles import recheck
 from bot.services import services
 from knowledge.dates import parse_indonesian_date
 from knowledge.db import FollowUpRow
@@ -40,7 +40,7 @@ from knowledge.followups import (
 )
 from knowledge.reminders import is_recipient
 from knowledge.units import split_units
-from knowledge.users import ADMIN, SEKRETARIAT, User
+from knowledge.users import User, is_staff
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ STEP_TEXT, STEP_UNITS, STEP_DUE, STEP_OFFICIALS = "text", "units", "due", "offic
 
 
 def is_secretariat(user: User | None) -> bool:
-    return user is not None and user.active and user.role in (SEKRETARIAT, ADMIN)
+    return is_staff(user)
 
 
 def may_act_on(user: User, row: FollowUpRow) -> bool:
@@ -68,11 +68,7 @@ def may_act_on(user: User, row: FollowUpRow) -> bool:
 
 async def active_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
     """The approved user behind the update; anyone else is told why not (None)."""
-    user = current_user(update, services(context).users)
-    if user is None or not user.active:
-        await say(update, context, refusal(user))
-        return None
-    return user
+    return await recheck(update, context)
 
 
 def one_line(text: str | None, limit: int = NOTE_LIMIT) -> str:
@@ -107,11 +103,16 @@ async def handle_input(update: Update, context: ContextTypes.DEFAULT_TYPE, state
         forget_input(context, chat.id, tg_user.id)
         await message.reply_text(texts.TL_INPUT_CANCELLED)
         return
-    user = await active_user(update, context)
+    kind = state.get("kind")
+    # Read the role again at every step: an admin may have demoted or deactivated the user since the prompt.
+    if kind == ADD:
+        ended = texts.TL_ADD_ENDED_NO_RIGHT
+        user = await recheck(update, context, is_staff, denied=texts.STAFF_RIGHT_LOST, ended=ended)
+    else:
+        user = await recheck(update, context, ended=texts.TL_INPUT_ENDED)
     if user is None:
         forget_input(context, chat.id, tg_user.id)
         return
-    kind = state.get("kind")
     if kind == ADD:
         await _add_step(update, context, user, state, skipped=command == "lewati")
         return
@@ -122,6 +123,10 @@ async def handle_input(update: Update, context: ContextTypes.DEFAULT_TYPE, state
     if row is None or row.status in CLOSED:
         forget_input(context, chat.id, tg_user.id)
         await message.reply_text(_unavailable(row, int(state.get("item", 0))))
+        return
+    if not may_act_on(user, row):  # e.g. a secretariat member acting on another unit's item, demoted since
+        forget_input(context, chat.id, tg_user.id)
+        await message.reply_text(f"{texts.TL_NOT_YOURS.format(id=row.id)}\n\n{texts.TL_INPUT_ENDED}")
         return
     handler = {DONE_NOTE: _finish_done, NEW_DATE: _finish_extension, ISSUE_TEXT: _finish_issue}.get(str(kind))
     if handler is None:

@@ -1,4 +1,5 @@
-"""The "Teks lengkap [n]" and "Pasal terkait" buttons under an answer."""
+"""The "Teks lengkap [n]" and "Pasal terkait" buttons under an answer (only for whoever may use that answer:
+see bot.roles.owned_answer)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.keyboards import parts
 from bot.render import esc, pack, passage_messages, section_blocks
-from bot.roles import members_only
+from bot.roles import members_only, owned_answer
 from bot.services import Services, services
 from knowledge.corpus import Record
 from knowledge.passages import FullPassage, full_passage, related_articles, resolve
@@ -23,9 +24,8 @@ async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None and chat is not None
     _, answer_id, number = parts(query.data)
     svc = services(context)
-    stored = svc.users.get_answer(answer_id)
+    stored = await owned_answer(update, context, answer_id)
     if stored is None:
-        await query.answer(texts.ANSWER_EXPIRED, show_alert=True)
         return
     passage = await asyncio.to_thread(_full_passage, svc, stored, int(number))
     if passage is None:
@@ -43,9 +43,8 @@ async def on_related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert query is not None and chat is not None
     _, answer_id = parts(query.data)
     svc = services(context)
-    stored = svc.users.get_answer(answer_id)
+    stored = await owned_answer(update, context, answer_id)
     if stored is None:
-        await query.answer(texts.ANSWER_EXPIRED, show_alert=True)
         return
     items = await asyncio.to_thread(_related, svc, stored)
     if not items:

@@ -415,8 +415,13 @@ class BotApiServer:
         return self._user_message(user, self._chat_for(user, chat), {"voice": media.voice_json(stored, duration)})
 
     @_on_server_loop
-    async def click(self, user: FakeUser, message: JSON, button: str | int | tuple[int, int]) -> str:
-        """Press an inline button of a bot message (by text, flat index or (row, column)); returns the query id."""
+    async def click(
+        self, user: FakeUser, message: JSON, button: str | int | tuple[int, int] = 0, *, data: str | None = None
+    ) -> str:
+        """Press an inline button of a bot message (by text, flat index or (row, column)); returns the query id.
+
+        `data` replaces the button's callback_data, as a modified client could: for testing that the bot does
+        not trust ids it finds there."""
         chat = self.world.chat(message["chat"]["id"])
         current = self.world.find_message(chat, message["message_id"])
         if current is None:
@@ -424,6 +429,8 @@ class BotApiServer:
         chosen = _pick_button(ct.inline_buttons(current), button)
         if "callback_data" not in chosen:
             raise ValueError(f"Button {chosen['text']!r} has no callback_data, so pressing it sends no update")
+        if data is not None:
+            chosen = {**chosen, "callback_data": data}
         query = CallbackQuery(self.world.new_query_id(), chat.id, current["message_id"], time.monotonic())
         self.api.out.queries[query.id] = query
         payload = {
