@@ -32,7 +32,6 @@ from knowledge.db import (
     AnnouncementOptOutRow,
     AnnouncementRow,
     ChatGroupRow,
-    ChatStateRow,
     UserRow,
     utcnow,
 )
@@ -57,9 +56,6 @@ STOPPED, BLOCKED_BOT = "stopped", "blocked"
 # Why a scheduled announcement was withdrawn when its time came: its author's account is no longer active, their
 # role is no longer the secretariat's or an admin's, or (mandatory announcements) they are no longer an admin.
 AUTHOR_INACTIVE, AUTHOR_ROLE, AUTHOR_NOT_ADMIN = "inactive", "role", "mandatory"
-# Where that reason is kept (the chat_state table, no expiry), keyed by the announcement id: the announcements
-# table has no column for it, and cancelled_by stays NULL, which no cancellation by a person leaves.
-WITHDRAWN_SCOPE = "announcement_withdrawn"
 
 MAX_ATTEMPTS = 5  # transient failures (5xx, connection refused) per recipient before giving up
 MAX_BACKOFF = 60.0
@@ -393,23 +389,19 @@ class AnnouncementStore:
         return started
 
     def _withdraw(self, session: Session, row: AnnouncementRow, reason: str, now: datetime) -> None:
-        row.status, row.cancelled_by, row.finished_at = CANCELLED, None, now
-        key = str(row.id)
-        state = session.get(ChatStateRow, (WITHDRAWN_SCOPE, key)) or ChatStateRow(scope=WITHDRAWN_SCOPE, key=key)
-        state.value, state.expires_at, state.updated_at = {"reason": reason, "at": now.isoformat()}, None, now
-        session.add(state)
+        row.status, row.cancelled_by, row.cancel_reason, row.finished_at = CANCELLED, None, reason, now
 
     def withdrawn_reasons(self, announcement_ids: Sequence[int]) -> dict[int, str]:
         """announcement id -> AUTHOR_* for those withdrawn because their author lost the right to send them."""
         if not announcement_ids:
             return {}
         with self.sessions() as session:
-            rows = session.scalars(
-                select(ChatStateRow).where(
-                    ChatStateRow.scope == WITHDRAWN_SCOPE, ChatStateRow.key.in_([str(i) for i in announcement_ids])
+            rows = session.execute(
+                select(AnnouncementRow.id, AnnouncementRow.cancel_reason).where(
+                    AnnouncementRow.id.in_(announcement_ids), AnnouncementRow.cancel_reason.is_not(None)
                 )
             )
-            return {int(r.key): str((r.value or {}).get("reason", AUTHOR_ROLE)) for r in rows}
+            return {announcement_id: str(reason) for announcement_id, reason in rows}
 
     def _start(self, session: Session, row: AnnouncementRow) -> None:
         selection = self.select(Audience.from_json(row.audience), mandatory=row.mandatory, session=session)

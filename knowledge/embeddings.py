@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -55,13 +55,18 @@ class OpenAIEmbedder:
         api_key = settings.embedding_api_key or settings.openai_api_key or "not-needed"
         self._client = OpenAI(api_key=api_key, base_url=base_url, timeout=60.0, max_retries=2)
         self._batch = max(1, settings.embedding_batch_size)
-        self.name = f"openai:{self.model}@{base_url or 'api.openai.com'}"
+        self._input_type = settings.embedding_input_type
+        self.name = embedder_name(settings)
+
+    def _extra(self, kind: str) -> dict[str, Any]:
+        """e5 reads "query: ..." and "passage: ..." differently; servers that apply the prefix need to be told."""
+        return {"extra_body": {"input_type": kind}} if self._input_type else {}
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self._batch):
             batch = texts[start : start + self._batch]
-            response = self._client.embeddings.create(model=self.model, input=batch)
+            response = self._client.embeddings.create(model=self.model, input=batch, **self._extra("passage"))
             vectors.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
         matrix = np.asarray(vectors, dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -75,11 +80,19 @@ class OpenAIEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         # A person is waiting: fail fast (retrieval then falls back to BM25) rather than retry for minutes.
         response = self._client.with_options(timeout=10.0, max_retries=0).embeddings.create(
-            model=self.model, input=[text]
+            model=self.model, input=[text], **self._extra("query")
         )
         vector = np.asarray(response.data[0].embedding, dtype=np.float32)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
+
+
+def embedder_name(settings: Settings) -> str:
+    """The name the configured embedder records with the index, known without loading a model."""
+    if settings.embedding_provider.strip().lower() == "local":
+        return LocalE5Embedder.name
+    base_url = settings.embedding_base_url or settings.openai_base_url
+    return f"openai:{settings.embedding_model}@{base_url or 'api.openai.com'}"
 
 
 def make_embedder(settings: Settings) -> Embedder:

@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,11 +99,21 @@ class KnowledgeStore:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
-        self.sessions: sessionmaker[Session] = init_db(settings.db_url)
+        self.sessions: sessionmaker[Session] = init_db(settings.db_url, lock=self._upgrade_lock)
         # A /reindex builds a new collection and records its name; every store opened later follows it.
         self.vectors = VectorIndex(settings, self.get_meta(VECTOR_COLLECTION))
         self._embedder = embedder
         self.published_here: str | None = None  # the last generation this process published itself
+
+    def _upgrade_lock(self) -> AbstractContextManager[None]:
+        """A schema upgrade is a write like any other: one process at a time."""
+
+        def waiting(holder: str) -> None:
+            log.warning("Waiting for %s before upgrading the database schema", holder)
+
+        return exclusive_writer(
+            self.settings.data_dir, "database upgrade", wait=self.settings.writer_wait_seconds, on_wait=waiting
+        )
 
     # --- embeddings ---------------------------------------------------------------------------------
 
@@ -570,6 +580,7 @@ def _passage_from_row(row: PassageRow, document: DocumentRow) -> Passage:
         page=info.get("page"),
         section=info.get("section"),
         item=info.get("item"),
+        ocr_confidence=info.get("ocr_confidence"),
         parent_text=row.parent_text,
         doc=row.doc,
         title=document.title,
@@ -601,6 +612,7 @@ def _passage_row(document_id: int, p: Passage) -> PassageRow:
             "page": p.page,
             "section": p.section,
             "item": p.item,
+            "ocr_confidence": p.ocr_confidence,  # None unless the passage was read from a scan
             "title": p.title,
             "doc_type": p.doc_type,
         },

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,10 @@ from knowledge.model import Passage, is_placeholder
 
 log = logging.getLogger(__name__)
 
-_CHROMA_SETTINGS = chromadb.config.Settings(anonymized_telemetry=False, allow_reset=False)
+def _chroma_settings() -> chromadb.config.Settings:
+    # A fresh object per client: HttpClient writes the server's host and port into the one it is given, and
+    # refuses a second server (or the same one on another port) with a shared object.
+    return chromadb.config.Settings(anonymized_telemetry=False, allow_reset=False)
 
 
 def chroma_client(settings: Settings) -> Any:
@@ -30,15 +33,15 @@ def chroma_client(settings: Settings) -> Any:
             host=settings.chroma_host,
             port=settings.chroma_port,
             ssl=settings.chroma_ssl,
-            settings=_CHROMA_SETTINGS,
+            settings=_chroma_settings(),
         )
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=_CHROMA_SETTINGS)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=_chroma_settings())
 
 
-def passage_metadata(passage: Passage) -> dict[str, str | int]:
+def passage_metadata(passage: Passage) -> dict[str, str | int | float]:
     """Flat metadata for Chroma (no None values: Chroma rejects them)."""
-    return {
+    metadata: dict[str, str | int | float] = {
         "passage_id": passage.id,
         "doc": passage.doc,
         "title": passage.title,
@@ -55,6 +58,9 @@ def passage_metadata(passage: Passage) -> dict[str, str | int]:
         "content_hash": passage.content_hash,
         "status": passage.status,
     }
+    if passage.ocr_confidence is not None:  # read from a scan: how surely
+        metadata["ocr_confidence"] = round(passage.ocr_confidence, 4)
+    return metadata
 
 
 REINDEX_INFIX = "-reindex-"  # collection names of /reindex targets: f"{CHROMA_COLLECTION}-reindex-<8 hex>"
@@ -231,6 +237,28 @@ class VectorIndex:
         for unit_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
             best.setdefault(unit_passage_id(unit_id), 1.0 - distance)  # results come nearest first
         return list(best.items())
+
+    def export(self, page: int = 2000) -> Iterator[dict[str, Any]]:
+        """Every stored unit as Chroma holds it (id, vector, metadata, text), page by page: for backups."""
+        offset = 0
+        while True:
+            with self._lock:
+                batch = self._collection.get(
+                    include=["embeddings", "metadatas", "documents"], limit=page, offset=offset
+                )
+            if not batch["ids"]:
+                return
+            yield batch
+            offset += len(batch["ids"])
+
+    def restore(self, ids: list[str], vectors: np.ndarray, metadatas: list[Any], documents: list[Any]) -> None:
+        """Write units exactly as `export` gave them (a backup being restored)."""
+        for start in range(0, len(ids), 2000):
+            end = start + 2000
+            self._collection.add(
+                ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end],
+                documents=documents[start:end],
+            )  # fmt: skip
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)

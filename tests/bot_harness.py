@@ -175,7 +175,7 @@ async def bot_env(
             **settings,
         )
         users = UserStore(
-            init_db(f"sqlite:///{tmp_path / 'bot.db'}"),
+            init_db(config.database_url or f"sqlite:///{tmp_path / 'bot.db'}"),
             invite_codes=config.invite_codes,
             rate_limit_per_minute=config.rate_limit_per_minute,
         )

@@ -4,7 +4,6 @@ reports, subscriptions and send times."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,8 +45,8 @@ TEXT = Content("text", text_html="📢 <b>Pengumuman</b>\n\nRapat koordinasi.", 
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> tuple[UserStore, AnnouncementStore]:
-    sessions = init_db(f"sqlite:///{tmp_path / 'a.db'}")
+def stores(db_url: str) -> tuple[UserStore, AnnouncementStore]:
+    sessions = init_db(db_url)
     users = UserStore(sessions, invite_codes=["KODE"])
     users.register(1, "Budi", "Bappeda Prov. Jabar", "KODE")
     users.register(2, "Siti", "BAPPEDA PROVINSI JAWA BARAT", "KODE")

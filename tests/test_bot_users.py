@@ -4,7 +4,6 @@ and the per-user rate limit."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -27,8 +26,8 @@ ADMIN_ID = 5_000_000_001  # above 32 bits, like many Telegram ids
 
 
 @pytest.fixture
-def users(tmp_path: Path) -> UserStore:
-    store = UserStore(init_db(f"sqlite:///{tmp_path / 'users.db'}"), invite_codes=["RAKOR2024", " adwil "])
+def users(db_url: str) -> UserStore:
+    store = UserStore(init_db(db_url), invite_codes=["RAKOR2024", " adwil "])
     store.bootstrap_admins([ADMIN_ID])
     return store
 

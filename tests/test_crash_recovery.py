@@ -40,9 +40,10 @@ Pertanyaan tentang aplikasi pelaporan disampaikan kepada sekretariat direktorat 
 """
 
 
-def remote_settings(data_dir: Path, server: FakeOpenAI) -> Settings:
+def remote_settings(data_dir: Path, server: FakeOpenAI, db_url: str) -> Settings:
     return Settings(
         data_dir=data_dir,
+        database_url=db_url,
         embedding_provider="openai",
         embedding_base_url=server.base_url,
         embedding_api_key="uji",
@@ -54,13 +55,13 @@ def texts_of(settings: Settings, doc: str) -> str:
     return "\n".join(r.text for r in Corpus.load(KnowledgeStore(settings)).records if r.doc == doc)
 
 
-def test_a_process_killed_during_ingest_leaves_the_old_version_answering(tmp_path: Path) -> None:
+def test_a_process_killed_during_ingest_leaves_the_old_version_answering(tmp_path: Path, db_url: str) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a-pedoman.md").write_text(GUIDE_V1)
     (docs / "b-catatan.md").write_text(NOTES)
     with FakeOpenAI() as server:
-        settings = remote_settings(tmp_path / "data", server)
+        settings = remote_settings(tmp_path / "data", server, db_url)
         assert Pipeline(KnowledgeStore(settings)).run([docs]).summary()["added"] == 2
 
         (docs / "a-pedoman.md").write_text(GUIDE_V2)
@@ -68,6 +69,7 @@ def test_a_process_killed_during_ingest_leaves_the_old_version_answering(tmp_pat
         already = len(server.embedding_requests)
         env = os.environ | {
             "DATA_DIR": str(settings.data_dir),
+            "DATABASE_URL": db_url,
             "EMBEDDING_PROVIDER": "openai",
             "EMBEDDING_BASE_URL": server.base_url,
             "EMBEDDING_API_KEY": "uji",
@@ -96,12 +98,12 @@ def test_a_process_killed_during_ingest_leaves_the_old_version_answering(tmp_pat
         assert "tanggal 10" in texts_of(settings, "Pedoman Pelaporan Triwulan")
 
 
-def test_vectors_left_by_an_interrupted_write_are_invisible_and_collected(tmp_path: Path) -> None:
+def test_vectors_left_by_an_interrupted_write_are_invisible_and_collected(tmp_path: Path, db_url: str) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     guide = docs / "a-pedoman.md"
     guide.write_text(GUIDE_V1)
-    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    settings = Settings(data_dir=tmp_path / "data", database_url=db_url, _env_file=None)
     store = KnowledgeStore(settings)
     Pipeline(store).run([docs])
     live = {r.id for r in Corpus.load(store).records}

@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bot_harness import Corpus, async_test, bot_env, text_of
+from bot_harness import Corpus, async_test, bot_env, buttons
+from test_followup_screens import all_pages, press_edit
 from test_reminders_bot import Clock
 
 from bot.reminders import run_reminders, set_clock
@@ -32,23 +33,28 @@ MINUTES = [
 
 @dataclass
 class Ingested:
-    root: Path  # bot_env(root) opens root/bot.db: the database ingestion wrote, as in a deployment
+    root: Path
+    database_url: str  # bot_env opens the database ingestion wrote, as in a deployment
     store: KnowledgeStore
     report: IngestReport
 
 
-@pytest.fixture(scope="module")
-def ingested(bot_corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Ingested:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def ingested(bot_corpus: Corpus, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Ingested:
     root = tmp_path_factory.mktemp("followups-pipeline")
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'bot.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
     folder = root / "dokumen"
     folder.mkdir()
     for path in MINUTES:
         shutil.copy(path, folder / path.name)
-    settings = Settings(_env_file=None, data_dir=root / "data", database_url=f"sqlite:///{root / 'bot.db'}")
+    settings = Settings(_env_file=None, data_dir=root / "data", database_url=url)
     store = KnowledgeStore(settings, embedder=bot_corpus.store.embedder)  # the session's model, loaded once
     report = Pipeline(store).run([folder])
     assert not report.failed
-    return Ingested(root, store, report)
+    return Ingested(root, url, store, report)
 
 
 def test_an_undated_item_and_one_without_unit_are_kept_and_reported(ingested: Ingested) -> None:
@@ -64,29 +70,36 @@ def test_an_undated_item_and_one_without_unit_are_kept_and_reported(ingested: In
 
 @async_test
 async def test_the_secretariat_is_shown_undated_and_unassigned_items(bot_corpus: Corpus, ingested: Ingested) -> None:
-    async with bot_env(bot_corpus, ingested.root, reminder_check_minutes=0) as env:
+    async with bot_env(bot_corpus, ingested.root, reminder_check_minutes=0, database_url=ingested.database_url) as env:
         clock = Clock()
         clock.at(2, 12, 9, 0)  # Monday 12 February 2024
         set_clock(env.app, clock)
         env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
         sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")
-        await env.server.send_text(sekre, "/tindaklanjut")
-        await env.settle()
-        listing = text_of(env.server.read_messages(sekre))
-        attention = listing[listing.index("Perlu perhatian sekretariat") :]
-        assert (
-            "Mengumpulkan data realisasi" in attention and "(tertulis: “menunggu jadwal rapat berikutnya”)" in attention
-        )
-        assert "Menyebarluaskan hasil rapat" in attention and "Unit: belum ditentukan" in attention
-        assert "Belum ada pengguna terdaftar untuk: Kementerian/Lembaga" in attention  # an unknown unit: reported
+        rows = {r.text: r for r in list_followups(ingested.store.sessions)}
+        undated = rows["Mengumpulkan data realisasi dari Bappeda Kota Bandung dan Bappeda Kab. Bandung"]
+        [listing] = await env.send(sekre, "/tindaklanjut")  # one message: items, then what needs attention
+        attention = listing["text"][listing["text"].index("Perlu perhatian sekretariat") :]
+        assert f"1 tanpa tenggat (#{undated.id})" in attention and "Unit tanpa pengguna terdaftar:" in attention
+        assert "Mengumpulkan data realisasi" not in attention  # counted and numbered, not repeated
+
+        screen = await press_edit(env, sekre, listing, "📭 Tanpa tenggat (1)")
+        assert "Mengumpulkan data realisasi" in screen["text"]
+        assert "tanpa tenggat (“menunggu jadwal rapat berikutnya”)" in screen["text"]
+        back = await press_edit(env, sekre, screen, "Terbuka")  # the open items again, with what needs attention
+        unassigned = next(b for b in buttons(back) if b.startswith("👤 Tanpa pengguna"))
+        pages = await all_pages(env, sekre, await press_edit(env, sekre, back, unassigned))
+        assert "Menyebarluaskan hasil rapat" in pages and "unit belum ditentukan" in pages
+        assert "Kementerian/Lembaga" in pages  # a unit nobody registered for: reported
 
         [meeting] = await env.send(sekre, "/tindaklanjut rapat pedoman")
         assert "Menyempurnakan draf pedoman" in meeting["text"] and "Rakor" not in meeting["text"]
 
-        await run_reminders(env.app)  # Monday: the weekly digest flags them too
-        digest = text_of(env.server.read_messages(sekre))
-        assert "Ringkasan mingguan" in digest and "Tanpa tenggat yang terbaca (1)" in digest
-        assert "Mengumpulkan data realisasi" in digest and "Menyebarluaskan hasil rapat" in digest
+        await run_reminders(env.app)  # Monday: the weekly digest flags them too, in one message
+        # One message (after the chart photo; the Sekretariat Rakor's own reminder comes apart).
+        [digest] = [m for m in env.server.read_messages(sekre) if "Ringkasan mingguan" in m.get("text", "")]
+        assert "tanpa tenggat 1" in digest["text"]
+        assert f"1 tanpa tenggat (#{undated.id})" in digest["text"] and "📋 Daftar lengkap" in buttons(digest)
 
 
 def test_questions_about_follow_ups_are_answered_from_the_store_with_citations(ingested: Ingested) -> None:
@@ -117,14 +130,15 @@ def test_followups_cli_json_shape(ingested: Ingested, monkeypatch: pytest.Monkey
 
     monkeypatch.chdir(ingested.root)  # no developer .env
     monkeypatch.setenv("DATA_DIR", str(ingested.root / "data"))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{ingested.root / 'bot.db'}")
+    monkeypatch.setenv("DATABASE_URL", ingested.database_url)
     get_settings.cache_clear()
     try:
         assert main(["followups", "--json", "--unit", "Bappeda Prov. Jabar", "--status", "selesai"]) == 0
     finally:
         get_settings.cache_clear()
     items = json.loads(capsys.readouterr().out)
-    assert items and all(set(i) == {"id", "text", "units", "due", "status", "source"} for i in items)
-    assert all(i["status"] == "selesai" and set(i["source"]) == {"doc", "label"} for i in items)
+    keys = {"id", "text", "units", "due", "status", "computed_status", "days_late", "source"}
+    assert items and all(set(i) == keys for i in items)  # recorded and computed status side by side
+    assert all(i["computed_status"] == "selesai" and set(i["source"]) == {"doc", "label"} for i in items)
     assert any(i["text"].startswith("Memperbarui daftar kontak PIC daerah") and i["due"] is None for i in items)
     assert all(isinstance(i["id"], int) and isinstance(i["units"], list) for i in items)

@@ -77,8 +77,8 @@ Pimpinan Rapat: Kepala Biro Pemerintahan
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", _env_file=None)
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=db_url, _env_file=None)
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ def test_bad_files_are_reported_and_the_rest_is_ingested(settings, docs):
     (docs / "gambar.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     (docs / "rusak.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
     (docs / "palsu.docx").write_bytes(b"PK\x03\x04 this is not a zip")
-    big = Settings(data_dir=settings.data_dir, max_file_mb=0.001, _env_file=None)
+    big = settings.model_copy(update={"max_file_mb": 0.001})
     (docs / "besar.txt").write_text("Pasal 1\n" + "kata " * 400)
 
     summary = ingest(big, docs)

@@ -183,7 +183,7 @@ Pada saat Peraturan Pemerintah ini mulai berlaku, Peraturan Pemerintah Nomor ten
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(tmp_path, db_url):
     """BASE and OLD indexed; the amending and revoking regulations read as status-only sources."""
     indexed, archive = tmp_path / "indexed", tmp_path / "archive"
     indexed.mkdir()
@@ -192,7 +192,9 @@ def env(tmp_path):
     (indexed / "contoh-2015-1.md").write_text(OLD, encoding="utf-8")
     (archive / "contoh-2022-7.md").write_text(AMENDING, encoding="utf-8")
     (archive / "contoh-2024-9.md").write_text(REVOKING, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path / "data", primary_document="CONTOH 3/2020", _env_file=None)
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=db_url, primary_document="CONTOH 3/2020", _env_file=None
+    )
     store = KnowledgeStore(settings)
     assert not Pipeline(store).run([indexed]).failed
     return store, settings, archive
@@ -245,7 +247,10 @@ def test_status_command_lists_changes_article_by_article(env):
     run = subprocess.run(
         [sys.executable, "-m", "knowledge", "status", "Peraturan Contoh Nomor 3 Tahun 2020", "--json"],
         capture_output=True, text=True, cwd=ROOT,
-        env={"DATA_DIR": str(settings.data_dir), "PRIMARY_DOCUMENT": "CONTOH 3/2020", "PATH": "/usr/bin:/bin"},
+        env={
+            "DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.db_url, "PRIMARY_DOCUMENT": "CONTOH 3/2020",
+            "PATH": "/usr/bin:/bin",
+        },
     )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
