@@ -103,6 +103,10 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"Pasal(?=\d)"), "Pasal "),
     # A list item "l." at the start of a line is item 1.
     (re.compile(r"\nl\.(?=\s)"), "\n1."),
+    # Headers whose spaces the recogniser dropped: "NOMOR5 TAHUN2024", "Nomor5".
+    (re.compile(r"(N)(OMOR|omor)(?=\d)"), r"\1\2 "),
+    (re.compile(r"TAHUN(?<=\dTAHUN)"), " TAHUN"),
+    (re.compile(r"(T)(AHUN|ahun)(?=\d{4}\b)"), r"\1\2 "),
 ]
 
 _ELLIPSIS = re.compile(r"(?:\.{3}|…)[.…]*")

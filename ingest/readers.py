@@ -30,19 +30,30 @@ from lxml.etree import LxmlError
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
+from ingest.layout import page_lines
+from ingest.scan import PageScan, ScanError, ScanOptions, frame_count, mean_confidence, scan_image
+
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Page:
-    number: int | None  # 1-based page number for PDFs, None where the format has no pages
+    number: int | None  # 1-based page number for PDFs and images, None where the format has no pages
     text: str
+    # Pages read by OCR: the mean character confidence, and each line with its own (for passage confidence).
+    # None / empty for text from a text layer or a text format.
+    confidence: float | None = None
+    lines: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def scanned(self) -> bool:
+        return self.confidence is not None
 
 
 @dataclass
 class RawText:
     path: Path
-    kind: str  # "pdf" | "docx" | "md" | "txt"
+    kind: str  # "pdf" | "docx" | "md" | "txt", or an image: "jpeg" | "png" | "tiff" | "webp"
     pages: list[Page] = field(default_factory=list)
     # What the reader had to assume (English, for the ingest report): a text file that is not valid UTF-8
     # says which encoding was used and how many characters were replaced, so mojibake is never silent.
@@ -51,6 +62,10 @@ class RawText:
     @property
     def text(self) -> str:
         return "\n".join(page.text for page in self.pages)
+
+    @property
+    def scanned_pages(self) -> int:
+        return sum(1 for page in self.pages if page.scanned)
 
 
 class ReadError(Exception):
@@ -65,7 +80,14 @@ class ReadError(Exception):
         return f"{self.message} / {self.pesan}"
 
 
-SUPPORTED_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".md", ".markdown", ".txt"})
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".pdf", ".docx", ".md", ".markdown", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
+)
+# Images read by OCR (photos of pages, scans saved as images): the kind is the format.
+IMAGE_KINDS = ("jpeg", "png", "tiff", "webp")
+# A PDF page with fewer characters than this in its text layer, but an image, is a scan (a page number or a
+# scanner's stamp is sometimes all the text layer holds).
+MIN_TEXT_LAYER_CHARS = 10
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -89,18 +111,27 @@ def detect_kind(data: bytes, filename: str = "") -> str:
     return _sniff(data, filename).kind
 
 
-def read_file(path: Path, max_bytes: int | None = None, max_pages: int | None = None) -> RawText:
-    """Read a document from disk. `max_bytes` is checked before the file is loaded."""
+def read_file(
+    path: Path, max_bytes: int | None = None, max_pages: int | None = None, scan: ScanOptions | None = None
+) -> RawText:
+    """Read a document from disk. `max_bytes` is checked before the file is loaded. Scanned pages and images
+    are read by OCR when `scan` is given, and refused otherwise."""
     path = Path(path)
     data = _load(path, max_bytes)
-    return _read(data, path, max_pages)
+    return _read(data, path, max_pages, scan)
 
 
-def read_bytes(data: bytes, filename: str, max_bytes: int | None = None, max_pages: int | None = None) -> RawText:
+def read_bytes(
+    data: bytes,
+    filename: str,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+    scan: ScanOptions | None = None,
+) -> RawText:
     """Read an uploaded document held in memory; `filename` is only a hint (and names it in messages)."""
     path = Path(filename)
     _check_size(len(data), max_bytes, path.name)
-    return _read(data, path, max_pages)
+    return _read(data, path, max_pages, scan)
 
 
 def normalize_text(text: str) -> str:
@@ -146,11 +177,15 @@ def _load(path: Path, max_bytes: int | None) -> bytes:
     return data
 
 
-def _read(data: bytes, path: Path, max_pages: int | None) -> RawText:
+def _read(data: bytes, path: Path, max_pages: int | None, scan: ScanOptions | None = None) -> RawText:
     name = path.name
+    if scan is not None and (image := _image_kind(data)) is not None:
+        pages = _read_image(data, name, image, max_pages, scan)
+        log.debug("read %s as a %s image: %d page(s) by OCR", name or "<unnamed>", image, len(pages))
+        return RawText(path=path, kind=image, pages=pages, warnings=_ocr_warnings(pages))
     sniffed = _sniff(data, name)
     if sniffed.kind == "pdf":
-        pages = _read_pdf(data, name, max_pages)
+        pages = _read_pdf(data, name, max_pages, scan)
     elif sniffed.kind == "docx":
         pages = [Page(None, _read_docx(data, name))]
     else:
@@ -160,7 +195,8 @@ def _read(data: bytes, path: Path, max_pages: int | None) -> RawText:
     log.debug("read %s as %s: %d page(s)", name or "<unnamed>", sniffed.kind, len(pages))
     if sniffed.note:
         log.info("%s: %s", name or "<unnamed>", sniffed.note)
-    return RawText(path=path, kind=sniffed.kind, pages=pages, warnings=[sniffed.note] if sniffed.note else [])
+    notes = [sniffed.note] if sniffed.note else []
+    return RawText(path=path, kind=sniffed.kind, pages=pages, warnings=notes + _ocr_warnings(pages))
 
 
 def _check_size(size: int, max_bytes: int | None, name: str) -> None:
@@ -217,7 +253,14 @@ def _sniff(data: bytes, filename: str) -> _Sniffed:
     if data.startswith(_ZIP_MAGICS):
         return _Sniffed(_sniff_zip(data, name))
     _reject_known_binary(data, name)
-    decoded = _decode_text(data, name)
+    try:
+        decoded = _decode_text(data, name)
+    except ReadError as exc:
+        # Named .pdf or .docx but without that format's header and not text: a damaged copy, not a wrong type.
+        suffix = Path(name).suffix.lower()
+        if suffix in (".pdf", ".docx"):
+            raise _corrupt(name, suffix[1:].upper(), "no document header") from exc
+        raise
     return _Sniffed(_text_kind(decoded.text, name), decoded.text, decoded.note)
 
 
@@ -406,7 +449,7 @@ _PDF_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def _read_pdf(data: bytes, name: str, max_pages: int | None) -> list[Page]:
+def _read_pdf(data: bytes, name: str, max_pages: int | None, scan: ScanOptions | None = None) -> list[Page]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -418,6 +461,12 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None) -> list[Page]:
                 Page(number, normalize_text(page.extract_text() or "").strip("\n"))
                 for number, page in enumerate(reader.pages, start=1)
             ]
+            if scan is not None:
+                # A mixed PDF keeps its text layer where it has one; only the scanned pages are read by OCR.
+                scans = [page for page, pdf_page in zip(pages, reader.pages, strict=True)
+                         if len(page.text.strip()) < MIN_TEXT_LAYER_CHARS and _has_images(pdf_page)]
+                if scans:
+                    _ocr_pdf_pages(reader, scans, name, scan)
         except DependencyError as exc:  # pypdf decrypts AES lazily, page by page
             raise _cannot_decrypt(name, exc) from exc
         except _PDF_ERRORS as exc:
@@ -431,8 +480,146 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None) -> list[Page]:
         raise ReadError(
             f"PDF has no text layer (scanned?), OCR needed: {name}",
             f"PDF{_q(name)} adalah hasil pindaian tanpa lapisan teks; jalankan OCR terlebih dahulu.",
-        )
+        ) if scan is None else _nothing_read(name)
     return pages
+
+
+def _has_images(page: Any) -> bool:
+    try:
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        if not xobjects:
+            return False
+        return any(x.get_object().get("/Subtype") in ("/Image", "/Form") for x in xobjects.get_object().values())
+    except _PDF_ERRORS:
+        return False
+
+
+def _ocr_pdf_pages(reader: PdfReader, scans: list[Page], name: str, scan: ScanOptions) -> None:
+    """OCR the scanned pages in place, page by page (the first limit is checked before any work starts)."""
+    _check_scan_pages(len(scans), scan, name, "PDF")
+    for done, page in enumerate(scans, start=1):
+        number = page.number or done
+        pdf_page = reader.pages[number - 1]
+        turn = int(pdf_page.get("/Rotate", 0) or 0) % 360  # the scanner's page rotation, clockwise
+        images = _page_images(pdf_page, name, number)
+        results = [_scan(image, scan, name, number, "gambar pindaian", turn=turn) for image in images]
+        if results:  # a form without an image inside (a template, a logo drawn as vectors) leaves the page as it is
+            _fill_page(page, results)
+        log.info("%s: page %d read by OCR (%d of %d scanned pages, %.1f s)", name, number, done, len(scans),
+                 sum(r.seconds for r in results))
+        if scan.on_page:
+            scan.on_page(done, len(scans))
+
+
+def _page_images(pdf_page: Any, name: str, number: int) -> list[bytes]:
+    """The page's scanned images: the large ones (a logo or a stamp beside the scan is not a page)."""
+    try:
+        images = [(image.image.width * image.image.height if image.image else 0, image.data)
+                  for image in pdf_page.images]
+    except Exception as exc:  # pypdf and the image decoders behind it (JBIG2, JPEG 2000) fail in many ways
+        raise ReadError(
+            f"cannot extract the scanned image of page {number} of {name}: {exc!r}",
+            f"Gambar pindaian halaman {number} dari{_q(name)} tidak dapat dibuka (jenis kompresi yang belum "
+            "didukung); pindai ulang sebagai PDF biasa atau kirim sebagai foto JPEG.",
+        ) from exc
+    largest = max((area for area, _ in images), default=0)
+    return [data for area, data in images if area >= largest / 4]
+
+
+def _read_image(data: bytes, name: str, kind: str, max_pages: int | None, scan: ScanOptions) -> list[Page]:
+    frames = frame_count(data)
+    _check_pages(frames, max_pages, name)
+    _check_scan_pages(frames, scan, name, "Gambar")
+    pages = []
+    for frame in range(frames):
+        page = Page(frame + 1, "")
+        _fill_page(page, [_scan(data, scan, name, frame + 1, _IMAGE_NAMES[kind], frame=frame)])
+        pages.append(page)
+        if scan.on_page:
+            scan.on_page(frame + 1, frames)
+    if not any(page.text.strip() for page in pages):
+        raise _nothing_read(name)
+    return pages
+
+
+_IMAGE_NAMES = {"jpeg": "gambar JPEG", "png": "gambar PNG", "tiff": "gambar TIFF", "webp": "gambar WEBP"}
+
+
+def _scan(
+    data: bytes, scan: ScanOptions, name: str, number: int, what: str, *, frame: int = 0, turn: int = 0
+) -> PageScan:
+    try:
+        result = scan_image(data, scan, frame=frame, turn=turn)
+    except ScanError as exc:
+        pesan = exc.pesan
+        if exc.unreadable:
+            pesan = (f"Berkas{_q(name)} berisi {what} yang rusak atau tidak dapat dibaca (halaman {number}); "
+                     "simpan ulang lalu kirim lagi.")
+        raise ReadError(f"{name}, page {number}: {exc.message}", pesan) from exc
+    if result.seconds > scan.seconds_per_page:
+        raise ReadError(
+            f"OCR too slow: page {number} of {name} took {result.seconds:.0f} s, limit {scan.seconds_per_page:g} s "
+            "(OCR_SECONDS_PER_PAGE)",
+            f"Halaman {number} dari{_q(name)} memerlukan {_seconds(result.seconds)} untuk dibaca dengan OCR; "
+            f"batasnya {_seconds(scan.seconds_per_page)} per halaman (pengaturan OCR_SECONDS_PER_PAGE). "
+            "Kirim pindaian yang lebih kecil atau lebih jelas.",
+        )
+    return result
+
+
+def _fill_page(page: Page, results: list[PageScan]) -> None:
+    lines = [line for result in results for line in page_lines(result)]
+    page.text = normalize_text("\n".join(line.text for line in lines)).strip("\n")
+    page.lines = [(normalize_text(line.text), line.confidence) for line in lines if line.confidence is not None]
+    page.confidence = mean_confidence(page.lines) or 0.0
+
+
+def _check_scan_pages(count: int, scan: ScanOptions, name: str, what: str) -> None:
+    if count > scan.max_pages:
+        raise ReadError(
+            f"too many scanned pages for OCR: {name} has {count}, limit {scan.max_pages} (OCR_MAX_PAGES)",
+            f"{what}{_q(name)} berisi {_thousands(count)} halaman hasil pindaian; batas OCR "
+            f"{_thousands(scan.max_pages)} halaman per berkas (pengaturan OCR_MAX_PAGES). "
+            "Pisahkan menjadi beberapa berkas.",
+        )
+
+
+def _ocr_warnings(pages: list[Page]) -> list[str]:
+    """One line for the ingest report: how many pages were read by OCR, and how surely."""
+    scanned = [page for page in pages if page.scanned]
+    if not scanned:
+        return []
+    confidence = mean_confidence([(page.text, page.confidence or 0.0) for page in scanned]) or 0.0
+    return [f"OCR: {len(scanned)} of {len(pages)} pages read from scans, mean confidence {confidence:.2f}"]
+
+
+def _nothing_read(name: str) -> ReadError:
+    return ReadError(
+        f"OCR found no text: {name}",
+        f"Tidak ada teks yang terbaca pada{_q(name) or ' berkas ini'}; pastikan pindaian atau foto cukup jelas "
+        "dan halaman tidak terpotong.",
+    )
+
+
+def _image_kind(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _seconds(value: float) -> str:
+    """Indonesian style, to a tenth ("75,3 detik"; a limit below a second as it was set: "0,01 detik")."""
+    shown = f"{value:.1f}" if value >= 1 else f"{value:g}"
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return shown.replace(".", ",") + " detik"
 
 
 def _unlock(reader: PdfReader, name: str) -> None:

@@ -47,6 +47,14 @@ class Record:
     amended_by: str | None = None  # "UU 9/2015 Pasal I angka 4": the article now reads otherwise
     status_note: str | None = None  # what an answer quoting this passage must say about its status
     current_of: str | None = None  # for an amended wording: the id of the passage it replaces
+    ocr_confidence: float | None = None  # read from a scan or photo: the OCR's mean character confidence
+    scan_note: str | None = None  # what an answer quoting it must say: its OCR confidence is low
+
+    @property
+    def cited_label(self) -> str:
+        """The label with the page it stands on, for source lists ("..., hal. 2"): the reader can find it in the
+        original, which matters most for a scan."""
+        return f"{self.label}, hal. {self.page}" if self.page else self.label
 
     def citation(self, score: float | None = None) -> dict[str, Any]:
         """The CIT object of the JSON answer format."""
@@ -64,6 +72,8 @@ class Record:
             "status": self.status,
             "revoked_by": self.revoked_by,
             "amended_by": self.amended_by,
+            "page": self.page,
+            "ocr_confidence": None if self.ocr_confidence is None else round(self.ocr_confidence, 4),
         }
 
 
@@ -109,7 +119,8 @@ class Corpus:
             documents = {row.id: row for row in session.scalars(select(DocumentRow))}
             graph = StatusGraph.load(session)
             rows = session.scalars(select(PassageRow).order_by(PassageRow.document_id, PassageRow.position))
-            records = [_record(row, documents[row.document_id], graph) for row in rows]
+            below = store.settings.ocr_notice_below
+            records = [_record(row, documents[row.document_id], graph, below) for row in rows]
         docs: dict[str, DocInfo] = {}
         for row in documents.values():
             docs[row.doc] = DocInfo(
@@ -252,8 +263,12 @@ _CASED_TERM = re.compile(
 )
 
 
-def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph) -> Record:
+SCAN_NOTICE = "Kutipan ini teks hasil pindai, periksa naskah aslinya."
+
+
+def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_below: float = 0.0) -> Record:
     info = row.info or {}
+    confidence = info.get("ocr_confidence")
     status = graph.passage_status(row.doc, row.pasal if row.part in (BATANG_TUBUH, PENJELASAN) else None, row.ayat)
     if status.status == BERLAKU and document.status == DICABUT:
         # Revoked by a clause the graph has not stored (an index written before the status graph existed).
@@ -281,6 +296,8 @@ def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph) -> Recor
         item=info.get("item"),
         amended_by=status.by if status.status == DIUBAH else None,
         status_note=status.note,
+        ocr_confidence=confidence,
+        scan_note=SCAN_NOTICE if confidence is not None and confidence < notice_below else None,
     )
 
 

@@ -53,6 +53,9 @@ class Passage:
     pasal: str | None = None  # "7", "2A"
     ayat: str | None = None  # "5"
     page: int | None = None  # 1-based page of the source where the passage starts
+    # Mean character confidence of the OCR that read this passage from a scan or photo (0..1); None for text
+    # that came from a text layer or a text format.
+    ocr_confidence: float | None = None
     section: str | None = None  # minutes: "Rekomendasi"
     item: str | None = None  # minutes: "3" (butir)
     parent_text: str = ""  # whole Pasal (or section) for display

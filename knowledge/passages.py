@@ -71,6 +71,8 @@ def full_passage(corpus: Corpus, record: Record) -> FullPassage:
                     seen.add(note.id)
                     notes.append((note.label, note.text))
     notices = [revoked_notice(record)] if record.status == DICABUT else []
+    if record.scan_note:
+        notices.append(record.scan_note)
     return FullPassage(heading, record.title, body, notices, notes)
 
 

@@ -418,7 +418,9 @@ def test_text_is_normalised_lightly() -> None:
 
 
 def test_supported_extensions() -> None:
-    assert SUPPORTED_EXTENSIONS == frozenset({".pdf", ".docx", ".md", ".markdown", ".txt"})
+    assert SUPPORTED_EXTENSIONS == frozenset(
+        {".pdf", ".docx", ".md", ".markdown", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
+    )
 
 
 def test_detection_is_by_content() -> None:
@@ -436,8 +438,6 @@ def test_detection_is_by_content() -> None:
         (b"MZ\x90\x00\x03\x00\x00\x00" + bytes(100), "program"),
         (b"\x7fELF\x02\x01\x01" + bytes(100), "program"),
         (b"{\\rtf1\\ansi Halo}", "dokumen RTF"),
-        (b"teks\x00dengan NUL", "data biner"),
-        (bytes(range(128, 256)) * 40 + bytes(range(1, 32)) * 4, "data biner"),
     ],
 )
 def test_unsupported_content_is_refused_whatever_the_name(data: bytes, what: str) -> None:
@@ -448,6 +448,17 @@ def test_unsupported_content_is_refused_whatever_the_name(data: bytes, what: str
     assert error.pesan.startswith('Jenis berkas "dokumen.pdf" tidak didukung')
     with pytest.raises(ReadError):
         detect_kind(data, "dokumen.pdf")
+
+
+@pytest.mark.parametrize(
+    "data", [b"teks\x00dengan NUL", bytes(range(128, 256)) * 40 + bytes(range(1, 32)) * 4], ids=["nul", "noise"]
+)
+def test_binary_data_named_pdf_is_a_damaged_pdf_not_an_unsupported_type(data: bytes) -> None:
+    damaged = refused(data, "dokumen.pdf")
+    assert damaged.pesan.startswith('Berkas PDF "dokumen.pdf" rusak atau tidak lengkap')
+    assert "tidak didukung" not in damaged.pesan
+    other = refused(data, "dokumen.bin")  # under any other name it is still what it is: binary data
+    assert other.pesan.startswith('Jenis berkas "dokumen.bin" tidak didukung (data biner)')
 
 
 def test_png_named_pdf_gives_the_user_the_supported_list() -> None:
