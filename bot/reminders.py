@@ -20,12 +20,15 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session, sessionmaker
+from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ContextTypes
 
-from bot.followup_views import ButtonMessage, digest_messages, reminder_messages
+from bot import texts
+from bot.followup_views import ButtonMessage, Screen, reminder_messages, weekly_digest
 from bot.services import Services, services
 from knowledge.db import FollowUpRow
+from knowledge.duplicates import open_pairs
 from knowledge.followups import list_followups
 from knowledge.reminders import (
     EMPTY,
@@ -50,6 +53,7 @@ from knowledge.reminders import (
     release_digest,
     sent_keys,
 )
+from knowledge.reports import build_chart, report_filenames
 from knowledge.users import ADMIN, APPROVED, SEKRETARIAT, User, UserStore
 
 log = logging.getLogger(__name__)
@@ -204,21 +208,24 @@ async def _send_digests(
     today: date,
     report: RunReport,
 ) -> None:
-    """Once per ISO week per secretariat member: overdue items, items nobody is reminded of, undated ones."""
+    """Once per ISO week per secretariat member: one message (`build_weekly_digest`) with the counts per unit,
+    the overdue items, what nobody is reminded of, and buttons to the full list."""
     sessions = svc.users.sessions
     period = digest_period(today)
-    found = attention(items, people, today)
+    digest = build_weekly_digest(svc, items, people, today)
+    chart: bytes | None = None
     for person in secretariat(svc.users):
         if digest_claimed(sessions, person.id, period):
             continue
-        if not found:
+        if digest is None:
             claim_digest(sessions, person.id, period, status=EMPTY)  # nothing to say this week
             continue
         if not claim_digest(sessions, person.id, period):
             continue
+        if chart is None:  # drawn once a week, for the first digest that goes out (runs repeat every few minutes)
+            chart = await digest_chart(svc, today)
         try:
-            for text in digest_messages(found, today):
-                await application.bot.send_message(person.id, text)
+            await send_weekly_digest(application, person.id, digest, chart)
         except (Forbidden, BadRequest) as error:
             finish_digest(sessions, person.id, period, FAILED, str(error))
             log.warning("weekly digest to user %s refused: %s", person.id, error)
@@ -231,6 +238,36 @@ async def _send_digests(
         else:
             finish_digest(sessions, person.id, period, SENT)
             report.digests += 1
+
+
+def build_weekly_digest(svc: Services, items: list[FollowUpRow], people: list[User], today: date) -> Screen | None:
+    """The weekly digest's one message, or None when there is nothing to say (no open item needs anyone)."""
+    found = attention(items, people, today)
+    duplicates = len(open_pairs(svc.users.sessions))
+    if not found and not duplicates:
+        return None
+    return weekly_digest(items, found, duplicates, today)
+
+
+async def send_weekly_digest(
+    application: Application, chat_id: int, digest: Screen, chart: bytes | None = None
+) -> None:
+    """Send the digest to one secretariat member. The digest itself is one message; the report's chart
+    (issue 17, `digest_chart`) goes out as a photo just before it."""
+    if chart is not None:
+        name = report_filenames(local_today(application))[1]
+        await application.bot.send_photo(chat_id, InputFile(chart, filename=name), caption=texts.DIGEST_CHART_CAPTION)
+    await application.bot.send_message(chat_id, digest.text, reply_markup=digest.keyboard)
+
+
+async def digest_chart(svc: Services, today: date) -> bytes | None:
+    """The /laporan chart of every item (drawn in a thread: it is CPU work). A chart that cannot be drawn must
+    not hold the digest back: the text goes out alone."""
+    try:
+        return await asyncio.to_thread(build_chart, svc.users.sessions, today=today, zone=zone(svc.settings.timezone))
+    except Exception:
+        log.exception("the weekly digest's chart could not be drawn; the digest goes out without it")
+        return None
 
 
 def install_reminders(application: Application) -> None:

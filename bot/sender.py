@@ -30,6 +30,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot import texts
 from bot.render import esc, local_zone
+from knowledge import formats
 from knowledge.announcements import (
     BLOCKED,
     CANCELLED,
@@ -48,7 +49,6 @@ from knowledge.announcements import (
     Report,
 )
 from knowledge.config import Settings
-from knowledge.dates import MONTH_NAMES
 from knowledge.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -467,13 +467,12 @@ def report_keyboard(announcement_id: int, report: Report) -> InlineKeyboardMarku
 
 
 def format_moment(moment: datetime, zone: ZoneInfo) -> str:
-    """Stored UTC (naive) -> "12 Maret 2024 pukul 09.00 WIB"."""
-    local = moment.replace(tzinfo=UTC).astimezone(zone)
-    return f"{local.day} {MONTH_NAMES[local.month]} {local.year} pukul {local:%H.%M} {local.tzname()}"
+    """Stored UTC (naive) -> "12 Maret 2024 pukul 09.00 WIB" (Babel, knowledge/formats.py)."""
+    return formats.format_moment(moment, zone)
 
 
 def number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")  # Indonesian thousands separator
+    return formats.format_number(value)  # Indonesian thousands separator
 
 
 def progress_text(announcement: Announcement, counts: Counter[str], zone: ZoneInfo) -> str:

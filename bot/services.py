@@ -18,6 +18,7 @@ class Services:
     settings: Settings
     assistant: Assistant
     users: UserStore
+    sandbox: bool = False  # run by the terminal sandbox: /bantuan lists its own commands too
 
 
 def install(application: Application, services: Services) -> None:

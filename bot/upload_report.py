@@ -15,6 +15,7 @@ from ingest.uploads import (
     document_identity,
     short_label,
 )
+from knowledge import formats
 from knowledge.config import Settings
 from knowledge.model import BERLAKU, DICABUT, DOKUMEN, NOTULEN, REKOMENDASI
 from knowledge.store import StatusChange
@@ -150,15 +151,9 @@ def type_name(doc_type: str) -> str:
 
 
 def human_size(size: int) -> str:
-    """Indonesian style: "25,3 MB", "350 KB"."""
-    if size >= 1024 * 1024:
-        value, unit = size / (1024 * 1024), "MB"
-    elif size >= 1024:
-        value, unit = size / 1024, "KB"
-    else:
-        return f"{size} bita"
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+    """Indonesian style: "25,3 MB", "350 KB" (Babel, knowledge/formats.py)."""
+    return formats.format_size(size)
 
 
 def _seconds(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return formats.format_number(value, 1)

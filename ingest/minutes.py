@@ -157,6 +157,16 @@ _TOPIC_END = re.compile(
     r"|(?<![/\w])(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
+MAX_TOPIC_WORDS = 6
+# Words a topic must not end on: they only lead to what follows ("... Dekonsentrasi kepada").
+_LEADING_WORDS = frozenset(
+    {"kepada", "untuk", "bagi", "di", "ke", "dari", "pada", "dan", "serta", "atau", "oleh", "dengan", "atas",
+     "terhadap", "tentang", "mengenai", "yang", "dalam", "se"}
+)  # fmt: skip
+_TITLE_PERIOD = re.compile(
+    r"\b(?P<kind>triwulan|semester)\s+(?P<n>IV|III|II|I|[1-4])\s+(?:tahun\s+(?:anggaran\s+)?)?(?P<y>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
 _SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "pada", "untuk", "atas", "serta", "dengan", "atau", "yang"})
 
 
@@ -843,12 +853,28 @@ def _short_name(doc_type: str, title: str, meeting_date: date | None, source: st
         if match := pattern.match(rest):
             kind, rest = short, rest[match.end() :].strip()
             break
-    topic = _TOPIC_END.split(_TOPIC_LEAD.sub("", rest), maxsplit=1)[0]
-    topic = " ".join(topic.split()[:4])
+    topic = _topic(_TOPIC_LEAD.sub("", rest))
     when = format_indonesian_date(meeting_date) if meeting_date else ""
     if not (kind or topic):
         kind = "Rapat" if when else PurePath(source).stem
+    if topic[-1:].isdigit() and when:  # "... Triwulan I 2024, 14 Maret 2024": two dates apart
+        topic += ","
     return " ".join(part for part in (prefix, kind, topic, when) if part)
+
+
+def _topic(text: str) -> str:
+    """The words that tell this meeting from others: up to MAX_TOPIC_WORDS, never ending on "kepada" or
+    another word that only leads to the next; a period the title names ("Triwulan I Tahun 2024") is kept,
+    since it is often all that tells two evaluation meetings apart."""
+    period = _TITLE_PERIOD.search(text)
+    head = text[: period.start()] if period else text
+    pieces = _TOPIC_END.split(head, maxsplit=1)
+    words = pieces[0].split()[:MAX_TOPIC_WORDS]
+    while words and words[-1].lower() in _LEADING_WORDS:
+        words.pop()
+    if period and len(pieces) == 1 and len(words) == len(pieces[0].split()):  # nothing cut before the period
+        words += [period["kind"].capitalize(), period["n"].upper(), period["y"]]
+    return " ".join(words)
 
 
 def _is_title_line(line: str) -> bool:

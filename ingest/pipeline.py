@@ -13,12 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.confidence import stamp_confidence
 from ingest.generic import parse_generic
 from ingest.minutes import looks_like_minutes, parse_minutes
 from ingest.readers import RawText, ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
+from ingest.scan import scan_options
 from knowledge.config import Settings
 from knowledge.followups import count_followups
+from knowledge.formats import format_number, format_size
 from knowledge.model import Document, content_hash
 from knowledge.store import STATUS_READ, KnowledgeStore, StatusChange
 from knowledge.vectors import index_units
@@ -26,6 +29,7 @@ from knowledge.vectors import index_units
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, Path], None]
+PageProgress = Callable[[int, int], None]  # scanned pages read by OCR so far, of the file's scanned pages
 
 
 class DuplicateDocument(ValueError):
@@ -187,23 +191,28 @@ def check_workload(document: Document, settings: Settings, name: str) -> None:
 
 
 def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    return format_number(number)
 
 
 def parse_document(raw: RawText, source: str, digest: str) -> Document:
-    """Pick the parser by what the text is, not by where it came from."""
+    """Pick the parser by what the text is, not by where it came from; passages read from a scan carry the OCR
+    confidence of their text."""
     text = raw.text
     if looks_like_minutes(text):
-        return parse_minutes(raw.pages, source, digest)
-    if looks_like_regulation(text):
-        return parse_regulation(raw.pages, source, digest)
-    return parse_generic(raw.pages, source, digest)
+        document = parse_minutes(raw.pages, source, digest)
+    elif looks_like_regulation(text):
+        document = parse_regulation(raw.pages, source, digest)
+    else:
+        document = parse_generic(raw.pages, source, digest)
+    stamp_confidence(document, raw.pages)
+    return document
 
 
 class Pipeline:
-    def __init__(self, store: KnowledgeStore) -> None:
+    def __init__(self, store: KnowledgeStore, on_page: PageProgress | None = None) -> None:
         self.store = store
         self.settings = store.settings
+        self.on_page = on_page  # told after each scanned page is read by OCR (a file can take minutes)
 
     def run(
         self,
@@ -272,7 +281,8 @@ class Pipeline:
                 outcome.passages = existing.passage_count
                 return outcome
             raw = read_bytes(
-                data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages
+                data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages,
+                scan_options(self.settings, self.on_page),
             )
             document = parse_document(raw, source, digest)
             check_workload(document, self.settings, Path(path).name)
@@ -328,7 +338,8 @@ class Pipeline:
 
     def _read_status(self, data: bytes, path: Path, source: str, digest: str) -> None:
         """An unchanged document from before the status graph: read its clauses, keep its index."""
-        raw = read_bytes(data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages)
+        raw = read_bytes(data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages,
+                         scan_options(self.settings, self.on_page))
         document = parse_document(raw, source, digest)
         self.store.write_document_status(source, document.status_edges)
 
@@ -377,7 +388,6 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     if size > max_bytes:
         raise ReadError(
             f"{path.name}: file too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.0f} MB)",
-            f"Berkas {path.name} terlalu besar ({size / 1048576:.1f} MB); batasnya "
-            f"{max_bytes / 1048576:.0f} MB.",
+            f"Berkas {path.name} terlalu besar ({format_size(size)}); batasnya {format_size(max_bytes)}.",
         )
     return path.read_bytes()

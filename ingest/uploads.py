@@ -26,7 +26,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.pipeline import FileOutcome, Pipeline, check_workload, parse_document
-from ingest.readers import RawText, ReadError, read_bytes
+from ingest.readers import IMAGE_KINDS, RawText, ReadError, read_bytes
+from ingest.scan import scan_options
 from knowledge.config import Settings
 from knowledge.db import AnswerRow, DocumentRow, PassageRow, utcnow
 from knowledge.model import DICABUT, Passage, content_hash
@@ -39,10 +40,13 @@ TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API lets a bot downlo
 NOTICE_DAYS = 30  # officials who asked about a changed article this recently are told
 TEMP_PREFIX = ".upload-"
 ARCHIVE_DIR = ".versi-lama"
-EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt"}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt",
+              "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "webp": ".webp"}  # images are read by OCR
+_IMAGE_EXTENSIONS = {"jpeg": (".jpg", ".jpeg"), "tiff": (".tif", ".tiff")}
 # Markdown and plain text are one family: a .txt with headings is read as Markdown and is not mislabelled.
 TEXT_EXTENSIONS = {".md": ".md", ".markdown": ".md", ".txt": ".txt", ".text": ".txt"}
-KIND_NAMES = {"pdf": "PDF", "docx": "DOCX", "md": "Markdown", "txt": "teks"}
+KIND_NAMES = {"pdf": "PDF", "docx": "DOCX", "md": "Markdown", "txt": "teks",
+              "jpeg": "gambar JPEG", "png": "gambar PNG", "tiff": "gambar TIFF", "webp": "gambar WEBP"}
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 MAX_LISTED = 8
 
@@ -125,6 +129,8 @@ def mislabelled(name: str, kind: str) -> bool:
     extension = Path(name).suffix.lower()
     if not extension:
         return False
+    if kind in _IMAGE_EXTENSIONS:
+        return extension not in _IMAGE_EXTENSIONS[kind]
     return extension not in (TEXT_EXTENSIONS if kind in ("md", "txt") else (EXTENSIONS[kind],))
 
 
@@ -211,16 +217,25 @@ class RemovalReport:
 
 
 def ingest_upload(
-    store: KnowledgeStore, settings: Settings, data: bytes, filename: str | None, progress: Progress | None = None
+    store: KnowledgeStore,
+    settings: Settings,
+    data: bytes,
+    filename: str | None,
+    progress: Progress | None = None,
+    *,
+    refuse: Callable[[str, str], str | None] | None = None,
 ) -> UploadReport:
-    """Check, store and ingest one uploaded file. Runs in a worker thread; one upload at a time per store."""
+    """Check, store and ingest one uploaded file. Runs in a worker thread; one upload at a time per store.
+
+    `refuse(doc_type, identity)`, asked once the file is recognised and before anything is written, may give
+    the reason (for the uploader) why this kind of document is not theirs to add; the upload then fails."""
     started = time.perf_counter()
     progress = progress or Progress()
     report = UploadReport(display_name(filename))
     try:
         # One writer per DATA_DIR: an ingest from the command line (or another upload) finishes first.
         with store.writing("upload", on_wait=lambda who: progress.now(f"menunggu {who} selesai…")):
-            _ingest(store, settings, data, report, progress)
+            _ingest(store, settings, data, report, progress, refuse)
     except WriterBusy as busy:
         report.fail(f"Basis pengetahuan sedang diperbarui oleh {busy.holder}. Silakan kirim ulang nanti.")
     finally:
@@ -232,7 +247,14 @@ def ingest_upload(
     return report
 
 
-def _ingest(store: KnowledgeStore, settings: Settings, data: bytes, report: UploadReport, progress: Progress) -> None:
+def _ingest(
+    store: KnowledgeStore,
+    settings: Settings,
+    data: bytes,
+    report: UploadReport,
+    progress: Progress,
+    refuse: Callable[[str, str], str | None] | None = None,
+) -> None:
     folder = settings.docs_dir.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(folder)
@@ -245,6 +267,12 @@ def _ingest(store: KnowledgeStore, settings: Settings, data: bytes, report: Uplo
     except ValueError as exc:
         log.info("upload %s not parsable: %s", report.filename, exc)
         report.fail(f"Berkas {report.filename} tidak dapat diurai: isinya tidak dikenali.")
+        return
+    refusal = refuse(parsed.doc_type, document_identity(parsed.doc, parsed.title)) if refuse else None
+    if refusal:
+        log.info("upload %s refused: a %s is not for this uploader to add", report.filename, parsed.doc_type)
+        report.doc, report.title, report.doc_type = parsed.doc, parsed.title, parsed.doc_type
+        report.fail(refusal)
         return
     try:
         # The pipeline checks this too; checking here spares writing the file and parsing it a second time.
@@ -291,13 +319,14 @@ def _read(
         return None
     progress.now("membaca…")
     try:
-        raw = read_bytes(data, report.filename, settings.max_file_bytes, settings.max_pages)
+        scan = scan_options(settings, lambda done, total: progress.now(f"OCR halaman {done}/{total}"))
+        raw = read_bytes(data, report.filename, settings.max_file_bytes, settings.max_pages, scan)
     except ReadError as exc:
         log.info("upload %s refused: %s", report.filename, exc.message)
         report.fail(exc.pesan)
         return None
     report.kind = raw.kind
-    report.pages = len(raw.pages) if raw.kind == "pdf" else None
+    report.pages = len(raw.pages) if raw.kind == "pdf" or raw.kind in IMAGE_KINDS else None
     progress.done(_read_stage(raw))
     return raw
 
@@ -359,8 +388,11 @@ def _describe(
 
 
 def _read_stage(raw: RawText) -> str:
+    scanned = f", {raw.scanned_pages} dengan OCR" if raw.scanned_pages else ""
     if raw.kind == "pdf":
-        return f"dibaca (PDF, {len(raw.pages)} halaman)"
+        return f"dibaca (PDF, {len(raw.pages)} halaman{scanned})"
+    if raw.kind in IMAGE_KINDS:
+        return f"dibaca ({KIND_NAMES[raw.kind]}{scanned})"
     return f"dibaca ({KIND_NAMES[raw.kind]})"
 
 
@@ -568,6 +600,13 @@ _WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         ),
     ),
     (re.compile(r"OCR repaired: (\d+) fixes"), lambda m: f"Teks hasil OCR diperbaiki otomatis ({m[1]} perbaikan)."),
+    (
+        re.compile(r"OCR: (\d+) of (\d+) pages read from scans, mean confidence ([\d.]+)"),
+        lambda m: (
+            f"{m[1]} dari {m[2]} halaman dibaca dari hasil pindai (OCR), keyakinan rata-rata "
+            f"{round(float(m[3]) * 100)}%; periksa kutipannya dengan naskah asli."
+        ),
+    ),
     (re.compile(r"No articles \(Pasal\) found"), lambda m: "Tidak ada pasal yang dapat dikenali."),
     (
         re.compile(r"Pasal numbering has gaps \(missing or unreadable: (.+)\)"),

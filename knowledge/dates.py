@@ -13,7 +13,10 @@ Choices worth knowing:
 - Relative phrases (`minggu depan`, `2 minggu lagi`, `besok`, `5 hari kerja`, `akhir bulan ini`, a day or
   period without a year) are resolved against `reference` (the meeting date); without it they give None.
   A yearless date that would fall before the reference is taken to be in the following year.
-- Working days skip Saturdays and Sundays only; public holidays are not known here.
+- `N hari kerja` counts working days: weekends, Indonesian public holidays and the configured cuti bersama
+  are skipped (knowledge/workdays.py).
+- Two date phrases side by side with nothing between them ("besok lusa", "minggu depan besok") are a phrase
+  this parser does not know: it gives no date (and the words are kept), rather than guess one of the two.
 """
 
 from __future__ import annotations
@@ -24,21 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTH_NAMES = (
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from knowledge.formats import format_date
+from knowledge.workdays import default_calendar
 
 # Every spelling met in official documents, including old ones (Pebruari, Nopember) and abbreviations.
 MONTHS: dict[str, int] = {
@@ -136,11 +126,7 @@ def _add_months(d: date, months: int) -> date:
 
 
 def _add_working_days(d: date, days: int) -> date:
-    while days > 0:
-        d += timedelta(days=1)
-        if d.weekday() < 5:
-            days -= 1
-    return d
+    return default_calendar().add_working_days(d, days)
 
 
 def _pick(mod: str | None, start: date, end: date) -> date:
@@ -317,7 +303,18 @@ def _mentions(text: str, reference: date | None) -> list[_Mention]:
     for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
             chosen.append(mention)
-    return sorted(chosen, key=lambda m: m.start)
+    return _join_adjacent(text, sorted(chosen, key=lambda m: m.start))
+
+
+def _join_adjacent(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Phrases with only spaces between them ("besok lusa") are one phrase we do not know: no date."""
+    joined: list[_Mention] = []
+    for mention in mentions:
+        if joined and not text[joined[-1].end : mention.start].strip():
+            joined[-1] = _Mention(joined[-1].start, mention.end, None)
+        else:
+            joined.append(mention)
+    return joined
 
 
 def _cue_start(text: str, mention: _Mention) -> int | None:
@@ -366,5 +363,5 @@ def _words(text: str, start: int, end: int) -> str:
 
 
 def format_indonesian_date(d: date) -> str:
-    """`31 Maret 2024`."""
-    return f"{d.day} {MONTH_NAMES[d.month]} {d.year}"
+    """`31 Maret 2024` (Babel, knowledge/formats.py)."""
+    return format_date(d)

@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge.dates import format_indonesian_date
 from knowledge.db import DocumentRow, FollowUpHistoryRow, FollowUpRequestRow, FollowUpRow, utcnow
+from knowledge.duplicates import deduplicate_new
+from knowledge.formats import iso_dates_to_text
 from knowledge.model import FOLLOWUP_STATUSES, FollowUp
 from knowledge.reminders import effective_status
-from knowledge.units import display_unit, normalize_unit, same_unit
+from knowledge.units import display_unit, normalize_unit, region_of, unit_reaches
 
 if TYPE_CHECKING:
     from knowledge.corpus import Corpus
@@ -35,6 +37,8 @@ OPEN = (BARU, BERJALAN, TERLAMBAT)
 # Extension requests.
 MENUNGGU, DISETUJUI, DITOLAK = "menunggu", "disetujui", "ditolak"
 EDITABLE = ("text", "units", "officials", "due", "due_text", "status")
+NO_UNIT = "unit belum ditentukan"
+MANUAL_SOURCE = "dicatat oleh sekretariat"  # the source of an item added in chat, where a citation would be
 
 
 class FollowUpError(ValueError):
@@ -52,6 +56,8 @@ class SyncResult:
     added: int = 0
     changed: int = 0
     removed: int = 0
+    merged: int = 0  # added items that repeat another document's item of the same meeting (knowledge/duplicates.py)
+    offered: int = 0  # pairs offered to the secretariat as "mungkin duplikat"
 
 
 def _record(row: FollowUpRow, change: str, actor: str = INGEST_ACTOR, note: str | None = None) -> None:
@@ -80,6 +86,8 @@ def sync_document_followups(
     existing = {
         row.key: row for row in session.scalars(select(FollowUpRow).where(FollowUpRow.document_source == source))
     }
+    region = _meeting_region(session, source) if items else None
+    added: list[FollowUpRow] = []
     seen: set[str] = set()
     for item in items:
         key = item_key(doc, item.text)
@@ -102,11 +110,14 @@ def sync_document_followups(
                 due=item.due,
                 due_text=item.due_text,
                 status=item.status,
+                region=region,
             )
             _record(row, "dibuat dari dokumen")
             session.add(row)
+            added.append(row)
             result.added += 1
             continue
+        row.region = region  # where the meeting was held is not news to anyone
         changes = _apply_document_fields(row, item, passage_id, doc, meeting_date)
         if changes:
             _record(row, "; ".join(changes))
@@ -121,7 +132,21 @@ def sync_document_followups(
         else:
             session.delete(row)
         result.removed += 1
+    if added:
+        session.flush()  # ids for the new items, and removed ones gone before looking for duplicates
+        found = deduplicate_new(session, added)
+        result.merged, result.offered = found.merged, found.offered
     return result
+
+
+def _meeting_region(session: Session, source: str) -> str | None:
+    """The province of the meeting a document records: from its place ("Hotel Asmira, Bandung"), else its
+    title ("Rakor ... Provinsi Jawa Barat")."""
+    document = session.scalar(select(DocumentRow).where(DocumentRow.source == source))
+    if document is None:
+        return None
+    meeting = (document.info or {}).get("meeting") or {}
+    return region_of(meeting.get("place") or "") or region_of(meeting.get("title") or document.title or "")
 
 
 def _apply_document_fields(
@@ -137,7 +162,7 @@ def _apply_document_fields(
     }
     for name, value in updates.items():
         if getattr(row, name) != value:
-            changes.append(f"{name}: {getattr(row, name)} -> {value}")
+            changes.append(f"{name}: {_describe(getattr(row, name))} -> {_describe(value)}")
             setattr(row, name, value)
     # Citation details follow the new version silently: they are not news to anyone.
     row.passage_id = passage_id
@@ -155,20 +180,70 @@ def _apply_document_fields(
 
 
 def followup_dict(row: FollowUpRow, today: date | None = None) -> dict[str, Any]:
-    """The JSON shape of `python -m knowledge followups --json`; with `today`, a late item says terlambat."""
-    return {
+    """The JSON shape of `python -m knowledge followups --json`. "status" is what was recorded; with `today`,
+    "computed_status" is what the bot shows (an open item past its due date is terlambat) and "days_late"
+    how late it is (null when it is not)."""
+    data: dict[str, Any] = {
         "id": row.id,
         "text": row.text,
         "units": list(row.units or []),
         "due": row.due.isoformat() if row.due else None,
-        "status": effective_status(row, today) if today else row.status,
-        "source": {"doc": row.doc, "label": row.passage_label},
+        "status": row.status,
     }
+    if today is not None:
+        data["computed_status"] = effective_status(row, today)
+        data["days_late"] = days_late(row, today) or None
+    data["source"] = {"doc": row.doc, "label": row.passage_label}
+    return data
+
+
+def days_late(row: FollowUpRow, today: date) -> int:
+    """Days past the due date of an item that is still open (0 for a finished, undated or timely one)."""
+    if effective_status(row, today) != TERLAMBAT or row.due is None:
+        return 0
+    return max(0, (today - row.due).days)
+
+
+def status_text(row: FollowUpRow, today: date) -> str:
+    """ "terlambat 3 hari", "berjalan", "selesai": the computed status as a person reads it."""
+    late = days_late(row, today)
+    return f"{TERLAMBAT} {late} hari" if late else effective_status(row, today)
+
+
+def source_text(row: FollowUpRow) -> str:
+    """Where an item comes from: its passage label, or "dicatat oleh sekretariat" for one added in chat."""
+    return row.passage_label or MANUAL_SOURCE
+
+
+
+@dataclass
+class UnitCount:
+    unit: str
+    open: int = 0
+    late: int = 0
+
+
+def counts_by_unit(rows: Iterable[FollowUpRow], today: date) -> list[UnitCount]:
+    """Open and late items per unit (every spelling of a unit counted once), most late first; an item of
+    several units counts for each, an item without a unit under "belum ditentukan"."""
+    counts: dict[str, UnitCount] = {}
+    for row in rows:
+        status = effective_status(row, today)
+        if status not in OPEN:
+            continue
+        for unit in dict.fromkeys(row.units or [NO_UNIT]):
+            key = normalize_unit(unit) or unit
+            count = counts.setdefault(key, UnitCount(display_unit(unit) if unit != NO_UNIT else NO_UNIT))
+            count.open += 1
+            count.late += status == TERLAMBAT
+    return sorted(counts.values(), key=lambda c: (-c.late, -c.open, c.unit.lower()))
+
 
 
 def count_followups(sessions: sessionmaker[Session]) -> int:
+    """Items listed (merged duplicates not counted)."""
     with sessions() as session:
-        return session.scalar(select(func.count(FollowUpRow.id))) or 0
+        return session.scalar(select(func.count(FollowUpRow.id)).where(FollowUpRow.merged_into_id.is_(None))) or 0
 
 
 def list_followups(
@@ -179,11 +254,16 @@ def list_followups(
     today: date | None = None,
     meeting: str | None = None,
     ids: Iterable[int] | None = None,
+    include_merged: bool = False,
 ) -> list[FollowUpRow]:
     """Items by due date (undated last). With `today`, `statuses` match the effective status (a late
-    "berjalan" item is found under terlambat); `meeting` keeps items whose meeting names every given word."""
+    "berjalan" item is found under terlambat); `meeting` keeps items whose meeting names every given word;
+    `unit` also finds items of a generic unit that reaches it ("Bappeda Provinsi" of a meeting in Jawa Barat
+    for "Bappeda Jabar"). Items merged into another (duplicates) are left out unless `include_merged`."""
     with sessions() as session:
         query = select(FollowUpRow).order_by(FollowUpRow.due.is_(None), FollowUpRow.due, FollowUpRow.id)
+        if not include_merged:
+            query = query.where(FollowUpRow.merged_into_id.is_(None))
         if statuses and today is None:
             query = query.where(FollowUpRow.status.in_(statuses))
         if ids is not None:
@@ -193,7 +273,7 @@ def list_followups(
     if statuses and today is not None:
         rows = [r for r in rows if effective_status(r, today) in statuses]
     if unit:
-        rows = [r for r in rows if any(same_unit(unit, u) for u in r.units or [])]
+        rows = [r for r in rows if any(unit_reaches(u, unit, r.region) for u in r.units or [])]
     if meeting:
         words = _words(meeting)
         rows = [r for r in rows if words and words <= _words(meetings.get(r.id, ""))]
@@ -242,6 +322,33 @@ def _words(text: str) -> set[str]:
 def actor_ref(user_id: int, name: str = "") -> str:
     """How the history names a person: "user:123 Budi Santoso" (id for certainty, name for reading)."""
     return f"user:{user_id} {' '.join((name or '').split())}".strip()[:255]
+
+
+# Field names of the stored history ("due: 2024-03-31 -> 2024-04-30") as a person reads them.
+_FIELD_WORDS = {"due": "tenggat", "units": "unit", "text": "uraian", "officials": "pejabat", "status": "status"}
+_CHANGE_PART = re.compile(r"^(?P<field>[a-z_]+): (?P<old>.*?) -> (?P<new>.*)$", re.DOTALL)
+
+
+def describe_change(change: str) -> str:
+    """A stored history change in Indonesian: "due: 2024-03-31 -> 2026-12-30; status: baru -> selesai" ->
+    "tenggat: 31 Maret 2024 → 30 Desember 2026; status: baru → selesai". The stored form stays as it is
+    (older rows too), so scripts can still read it; only what a person sees is written out."""
+    parts = []
+    for part in change.split("; "):
+        match = _CHANGE_PART.match(part)
+        if match and match["field"] in _FIELD_WORDS:
+            part = f"{_FIELD_WORDS[match['field']]}: {_list_text(match['old'])} → {_list_text(match['new'])}"
+        parts.append(iso_dates_to_text(part))
+    return "; ".join(parts)
+
+
+def _list_text(value: str) -> str:
+    """ "['A', 'B']" (how an old ingest wrote lists) -> "A, B"; "None" -> "-"."""
+    if value == "None":
+        return "-"
+    if value.startswith("[") and value.endswith("]"):
+        return ", ".join(re.findall(r"'([^']*)'", value)) or "-"
+    return value
 
 
 def _describe(value: Any) -> str:

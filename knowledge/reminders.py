@@ -7,10 +7,11 @@ rule with plain values.
 The schedule (all dates and times in TIMEZONE, Asia/Jakarta by default):
 - An item due on day D has reminder *slots* D-7, D-3, D-1 and D ("H-7" ... "H", REMINDER_DAYS), then one every
   OVERDUE_EVERY_DAYS days while it stays open ("H+7", "H+14", ...).
-- Without REMINDER_WEEKENDS a slot never falls on a Saturday or Sunday. Up to the due date it moves to the
-  Friday before, so the official still has working days left (a Monday reminder about a Saturday deadline
-  would come too late); once the item is overdue it moves to the Monday after, since nothing is gained by
-  nagging early. Public holidays are not known (see knowledge/dates.py).
+- "H-N" counts working days (knowledge/workdays.py: Monday to Friday less Indonesian public holidays and the
+  configured cuti bersama): H-3 is three working days before the due date, so the official really has three
+  days to act, and a due date on a holiday is reminded ("H") the working day before. Once the item is overdue
+  the repeat ("H+7", calendar days) moves to the next working day, since nothing is gained by nagging early.
+  With REMINDER_WEEKENDS every day counts, holidays included.
 - Messages go out only between REMINDER_TIME and REMINDER_UNTIL on working days: never at night.
 - On a given day only the *latest* slot that has come matters. A bot that was down for a week sends one
   reminder about the item, not the three it missed; a new item due in two days gets its "H-3" at once.
@@ -40,9 +41,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import FollowUpDigestRow, FollowUpReminderRow, utcnow
-from knowledge.units import normalize_unit
+from knowledge.units import unit_reaches
+from knowledge.workdays import WorkCalendar
 
-SATURDAY = 5  # date.weekday()
 CLOSED_STATUSES = ("selesai", "dibatalkan")
 OPEN_STATUSES = ("baru", "berjalan", "terlambat")
 
@@ -84,6 +85,7 @@ class Schedule:
     weekends: bool = False
     overdue_every: int = 7
     digest_weekday: int = 1  # ISO: 1 = Senin
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Schedule:
@@ -94,10 +96,17 @@ class Schedule:
             weekends=bool(settings.reminder_weekends),
             overdue_every=max(0, int(settings.overdue_every_days)),
             digest_weekday=int(settings.digest_weekday),
+            calendar=WorkCalendar.from_settings(settings),
         )
 
     def working_day(self, day: date) -> bool:
-        return self.weekends or day.weekday() < SATURDAY
+        return self.weekends or self.calendar.is_working_day(day)
+
+    def slot_day(self, due: date, days: int) -> date:
+        """The day of slot "H-`days`": working days before the due date (calendar days with weekends on)."""
+        if self.weekends:
+            return due - timedelta(days=days)
+        return self.calendar.working_days_before(due, days)
 
     def sending_time(self, local: datetime) -> bool:
         """Reminders and digests go out on working days, within the daytime window."""
@@ -121,12 +130,6 @@ class Slot:
     due: date
 
 
-def _previous_working_day(day: date, schedule: Schedule) -> date:
-    while not schedule.working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def _next_working_day(day: date, schedule: Schedule) -> date:
     while not schedule.working_day(day):
         day += timedelta(days=1)
@@ -141,8 +144,7 @@ def slot_name(offset: int) -> str:
 def current_slot(due: date, today: date, schedule: Schedule) -> Slot | None:
     """The latest reminder slot of an item due on `due` that has come by `today` (None before the first)."""
     candidates = [
-        Slot(_previous_working_day(due - timedelta(days=days), schedule), slot_name(-days), due)
-        for days in schedule.days_before
+        Slot(schedule.slot_day(due, days), slot_name(-days), due) for days in schedule.days_before
     ]
     if schedule.overdue_every > 0 and today > due:
         # The last two repeats around today: the later one may have been moved past today by a weekend.
@@ -153,7 +155,7 @@ def current_slot(due: date, today: date, schedule: Schedule) -> Slot | None:
                 day = _next_working_day(due + timedelta(days=offset), schedule)
                 candidates.append(Slot(day, slot_name(offset), due))
     come = [slot for slot in candidates if slot.day <= today]
-    # Two slots moved onto the same Friday: the one nearer the deadline speaks for both.
+    # Two slots on the same day (a due date on a holiday shares its eve with H-1): the nearer one speaks for both.
     return max(come, key=lambda s: (s.day, _offset(s.name))) if come else None
 
 
@@ -162,17 +164,6 @@ def _offset(name: str) -> int:
 
 
 # ---- who is reminded ------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def unit_key(name: str) -> str:
-    """normalize_unit, remembered: a run compares every item's units with every user's unit."""
-    return normalize_unit(name)
-
-
-def _same_unit(a: str, b: str) -> bool:
-    key = unit_key(a)
-    return bool(key) and key == unit_key(b)
 
 
 @lru_cache(maxsize=8192)
@@ -193,7 +184,10 @@ def same_person(official: str, user_name: str) -> bool:
 
 
 def is_recipient(person: Person, item: Item) -> bool:
-    unit_match = bool(person.unit) and any(_same_unit(person.unit, unit) for unit in item.units or [])
+    """The person's unit is one of the item's (a generic "Bappeda Provinsi" reaching the Bappeda of the
+    meeting's province), or the person is named as its official."""
+    region = getattr(item, "region", None)
+    unit_match = bool(person.unit) and any(unit_reaches(unit, person.unit, region) for unit in item.units or [])
     return unit_match or any(same_person(official, person.name) for official in item.officials or [])
 
 
@@ -273,7 +267,10 @@ class Attention:
 
 
 def unregistered_units(item: Item, people: Sequence[Person]) -> list[str]:
-    return [unit for unit in item.units or [] if not any(p.unit and _same_unit(p.unit, unit) for p in people)]
+    region = getattr(item, "region", None)
+    return [
+        unit for unit in item.units or [] if not any(p.unit and unit_reaches(unit, p.unit, region) for p in people)
+    ]
 
 
 def attention(items: Sequence[Item], people: Sequence[Person], today: date) -> Attention:
@@ -303,9 +300,7 @@ def digest_due(today: date, schedule: Schedule) -> bool:
     """The weekly digest goes out on its weekday or, when that run was missed, on a later day of the same week.
     A weekday that is not a working day (Saturday without REMINDER_WEEKENDS) means the Friday before it:
     otherwise the digest could never go out."""
-    weekday = schedule.digest_weekday
-    while weekday > 1 and not schedule.working_day(date(2024, 1, weekday)):  # 1 January 2024 was a Monday
-        weekday -= 1
+    weekday = schedule.digest_weekday if schedule.weekends else min(schedule.digest_weekday, 5)
     return today.isoweekday() >= weekday
 
 

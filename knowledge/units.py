@@ -8,6 +8,7 @@ adding an abbreviation is adding a dict entry.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Abbreviations written in unit names -> the words they stand for (display case).
 ABBREVIATIONS: dict[str, str] = {
@@ -82,8 +83,8 @@ ACRONYMS: dict[str, str] = {
     "ri": "RI", "dprd": "DPRD", "k/l": "K/L", "gwpp": "GWPP", "sipd": "SIPD", "wib": "WIB",
 }  # fmt: skip
 
-_LOWER_WORDS = frozenset({"dan", "di", "ke", "dari", "pada", "untuk", "atas", "serta", "dengan", "atau",
-                          "yang", "tentang", "c.q.", "cq", "selaku", "melalui", "oleh"})  # fmt: skip
+_LOWER_WORDS = frozenset({"dan", "di", "ke", "dari", "pada", "untuk", "atas", "serta", "dengan", "atau", "kepada",
+                          "bagi", "yang", "tentang", "c.q.", "cq", "selaku", "melalui", "oleh"})  # fmt: skip
 
 _PROVINCE_NAMES = "|".join(re.escape(p) for p in sorted(PROVINCES, key=len, reverse=True))
 _PROVINCE_AFTER_PROVINSI = re.compile(rf"\bprovinsi (?=(?:{_PROVINCE_NAMES})\b)")
@@ -211,3 +212,97 @@ def split_units(text: str) -> list[str]:
         if separator:
             glue, position = separator.group(0), separator.end()
     return pieces
+
+
+# ---- regions: which province a meeting was held in, and generic units ("Bappeda Provinsi") -----------------
+
+# Provincial capitals and other cities where meetings are held -> their province (lower case, as PROVINCES).
+CITY_PROVINCES: dict[str, str] = {
+    "bandung": "jawa barat", "cimahi": "jawa barat", "bogor": "jawa barat", "bekasi": "jawa barat",
+    "depok": "jawa barat", "cirebon": "jawa barat", "tasikmalaya": "jawa barat", "sukabumi": "jawa barat",
+    "garut": "jawa barat", "karawang": "jawa barat", "purwakarta": "jawa barat",
+    "semarang": "jawa tengah", "surakarta": "jawa tengah", "solo": "jawa tengah", "magelang": "jawa tengah",
+    "pekalongan": "jawa tengah", "tegal": "jawa tengah", "salatiga": "jawa tengah", "kudus": "jawa tengah",
+    "surabaya": "jawa timur", "malang": "jawa timur", "kediri": "jawa timur", "madiun": "jawa timur",
+    "blitar": "jawa timur", "batu": "jawa timur", "mojokerto": "jawa timur", "pasuruan": "jawa timur",
+    "probolinggo": "jawa timur", "sidoarjo": "jawa timur", "jember": "jawa timur",
+    "yogyakarta": "daerah istimewa yogyakarta", "sleman": "daerah istimewa yogyakarta",
+    "bantul": "daerah istimewa yogyakarta", "jakarta": "dki jakarta", "serang": "banten", "tangerang": "banten",
+    "cilegon": "banten", "medan": "sumatera utara", "padang": "sumatera barat", "bukittinggi": "sumatera barat",
+    "pekanbaru": "riau", "batam": "kepulauan riau", "tanjungpinang": "kepulauan riau",
+    "palembang": "sumatera selatan", "bandar lampung": "lampung", "pangkalpinang": "kepulauan bangka belitung",
+    "banda aceh": "aceh", "denpasar": "bali", "mataram": "nusa tenggara barat", "kupang": "nusa tenggara timur",
+    "pontianak": "kalimantan barat", "palangka raya": "kalimantan tengah", "palangkaraya": "kalimantan tengah",
+    "banjarmasin": "kalimantan selatan", "banjarbaru": "kalimantan selatan", "samarinda": "kalimantan timur",
+    "balikpapan": "kalimantan timur", "tanjung selor": "kalimantan utara", "manado": "sulawesi utara",
+    "palu": "sulawesi tengah", "makassar": "sulawesi selatan", "kendari": "sulawesi tenggara",
+    "mamuju": "sulawesi barat", "ambon": "maluku", "sofifi": "maluku utara", "ternate": "maluku utara",
+    "jayapura": "papua", "manokwari": "papua barat", "sorong": "papua barat daya", "merauke": "papua selatan",
+    "nabire": "papua tengah", "wamena": "papua pegunungan",
+}  # fmt: skip
+
+# A unit name ending in one of these, without a region after it, stands for that body in every region.
+_GENERIC_LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("provinsi",): ("provinsi",),
+    ("kabupaten", "kota"): ("kabupaten", "kota"),
+    ("kabupaten",): ("kabupaten",),
+    ("kota",): ("kota",),
+}
+
+
+def _names_pattern(names: object) -> re.Pattern[str]:
+    ordered = sorted((str(n) for n in names), key=len, reverse=True)  # type: ignore[attr-defined]
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in ordered) + r")\b")
+
+
+_PROVINCE_PATTERN = _names_pattern(PROVINCES)
+_CITY_PATTERN = _names_pattern(CITY_PROVINCES)
+
+
+def region_of(text: str) -> str | None:
+    """The province a place or title names ("Hotel Asmira, Bandung" -> "Jawa Barat"; "Rakor Prov. Jabar" ->
+    "Jawa Barat"), or None. A province named outright wins over a city."""
+    expanded = " ".join(_expand_tokens(_TOKEN.findall(text or ""))).lower()
+    words = " ".join(re.findall(r"[^\W_]+", expanded))
+    found = _PROVINCE_PATTERN.search(words) or _CITY_PATTERN.search(words)
+    if found is None:
+        return None
+    province = found[0] if found[0] in PROVINCES else CITY_PROVINCES[found[0]]
+    return title_case(province) if province != "dki jakarta" else "DKI Jakarta"
+
+
+def _generic_split(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """ "bappeda provinsi" -> ("bappeda", ("provinsi",)); None for a unit that names its region."""
+    words = tuple(key.split())
+    for level, kinds in _GENERIC_LEVELS.items():
+        if len(words) > len(level) and words[-len(level) :] == level:
+            return " ".join(words[: -len(level)]), kinds
+    return None
+
+
+def unit_reaches(item_unit: str, person_unit: str, region: str | None = None) -> bool:
+    """Is an item for `item_unit` meant for someone of `person_unit`? The same unit in any spelling; or a
+    generic unit of the meeting's `region`: "Bappeda Provinsi" in a meeting held in Bandung reaches
+    "Bappeda Prov. Jabar" (not "Bappeda Jateng"), "Bappeda Kabupaten/Kota" reaches "Bappeda Kota Cimahi"."""
+    item_key, person_key = _cached_key(item_unit), _cached_key(person_unit)
+    if not item_key or not person_key:
+        return False
+    if item_key == person_key:
+        return True
+    generic = _generic_split(item_key) if region else None
+    if generic is None:
+        return False
+    head, kinds = generic
+    province = (region or "").lower()
+    if "provinsi" in kinds:
+        return person_key == f"{head} {province}"
+    for kind in kinds:  # kabupaten / kota: the place must lie in the meeting's province
+        prefix = f"{head} {kind} "
+        if person_key.startswith(prefix) and CITY_PROVINCES.get(person_key[len(prefix) :]) == province:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _cached_key(name: str) -> str:
+    return normalize_unit(name)

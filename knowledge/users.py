@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chat_state import ChatState
 from knowledge.db import AnswerRow, ChatGroupRow, ChatStateRow, FeedbackRow, UserRow, utcnow
+from knowledge.model import NOTULEN, REKOMENDASI
 
 ADMIN, SEKRETARIAT, PEJABAT = "admin", "sekretariat", "pejabat"
 ROLES = (ADMIN, SEKRETARIAT, PEJABAT)
 STAFF = (ADMIN, SEKRETARIAT)  # announcements, all follow-ups, everyone's answers
+MEETING_RECORDS = (NOTULEN, REKOMENDASI)  # what the secretariat may add to the knowledge base
 
 PENDING, APPROVED, REJECTED, INACTIVE = "pending", "approved", "rejected", "inactive"
 STATUSES = (PENDING, APPROVED, REJECTED, INACTIVE)
@@ -101,6 +103,17 @@ def can_ask(user: User | None, *, in_allowed_group: bool = False) -> bool:
     return in_allowed_group and (user is None or user.status == PENDING)
 
 
+def may_ingest(user: User | None, doc_type: str | None = None) -> bool:
+    """Who adds documents: admins any; the secretariat, which records the meetings, their minutes and
+    recommendation lists (a regulation changes what every answer quotes, which stays an admin's decision).
+    Without `doc_type`: whether the user may send documents at all."""
+    if user is None or not user.active:
+        return False
+    if user.role == ADMIN:
+        return True
+    return user.role == SEKRETARIAT and (doc_type is None or doc_type in MEETING_RECORDS)
+
+
 def is_staff(user: User | None) -> bool:
     """The secretariat's rights (admins have them too); only while the account is active."""
     return user is not None and user.active and user.role in STAFF
@@ -159,11 +172,15 @@ class UserStore:
         invite_codes: Iterable[str] = (),
         rate_limit_per_minute: int = 10,
         clock: Callable[[], float] = time.monotonic,
+        unlimited_roles: Iterable[str] = (),
     ) -> None:
+        """`unlimited_roles`: active users with these roles are never rate-limited (the sandbox's staff, who
+        demonstrate the bot)."""
         self.sessions = sessions
         self.chat_state = ChatState(sessions)
         self.invite_codes = {_norm_code(c) for c in invite_codes if c.strip()}
         self.rate = RateLimiter(rate_limit_per_minute, 60.0, clock)
+        self.unlimited_roles = frozenset(unlimited_roles)
         self.bootstrap_ids: frozenset[int] = frozenset()
 
     # --- users --------------------------------------------------------------------------------------
@@ -276,8 +293,17 @@ class UserStore:
     def may_ask(self, user_id: int, *, in_allowed_group: bool = False) -> bool:
         return can_ask(self.get(user_id), in_allowed_group=in_allowed_group)
 
-    def allow_question(self, user_id: int) -> float:
-        """0 when the question may go ahead (and counts), else the seconds until it may."""
+    def allow_question(self, user_id: int, *, lookup: bool = False) -> float:
+        """0 when the question may go ahead (and counts), else the seconds until it may.
+
+        An article look-up (/pasal) does not count: it shows an article the official named, and reading a
+        regulation article by article is not the flood of questions the limit is for."""
+        if lookup:
+            return 0.0
+        if self.unlimited_roles:
+            user = self.get(user_id)
+            if user is not None and user.active and user.role in self.unlimited_roles:
+                return 0.0
         return self.rate.hit(user_id)
 
     # --- groups -------------------------------------------------------------------------------------

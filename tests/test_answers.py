@@ -122,7 +122,7 @@ def test_json_answers_have_the_documented_shape(settings):
     cit = data["citations"][0]
     assert set(cit) == {
         "doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status",
-        "revoked_by", "amended_by",
+        "revoked_by", "amended_by", "page", "ocr_confidence",
     }
     assert (cit["doc"], cit["pasal"], cit["ayat"], cit["part"]) == ("CONTOH 5/2023", "2", "3", "batang_tubuh")
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
@@ -167,8 +167,9 @@ def test_followups_command_lists_items_from_the_minutes(settings):
     items = json.loads(result.stdout)
     assert len(items) == 1
     item = items[0]
-    assert set(item) == {"id", "text", "units", "due", "status", "source"}
-    assert item["due"] == "2024-06-30" and item["status"] == "baru"
+    assert set(item) == {"id", "text", "units", "due", "status", "computed_status", "days_late", "source"}
+    assert item["due"] == "2024-06-30" and item["status"] == "baru"  # recorded; the computed one is terlambat
+    assert item["computed_status"] == "terlambat" and item["days_late"] > 0
     assert item["source"]["label"].endswith("bagian Rekomendasi butir 2")
 
 

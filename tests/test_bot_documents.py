@@ -26,6 +26,7 @@ from test_uploads import make_store, regulation
 from knowledge.corpus import Corpus as Snapshot
 from knowledge.model import BERLAKU, DICABUT
 from knowledge.store import KnowledgeStore
+from knowledge.users import SEKRETARIAT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notulen"
 MIB = 1024 * 1024
@@ -282,7 +283,9 @@ async def test_only_admins_manage_documents(tmp_path: Path) -> None:
             await env.server.send_document(budi, regulation().encode(), filename="contoh.txt", caption="/ingest")
             [reply] = await env.server.wait_for_messages(budi)
             assert "belum dapat membaca berkas" in reply["text"]
-            for command in ("/ingest", "/dokumen", "/hapus CONTOH 4/2015", "/reindex"):
+            [refused] = await env.send(budi, "/ingest")
+            assert "hanya dapat digunakan oleh sekretariat atau admin" in refused["text"]
+            for command in ("/dokumen", "/hapus CONTOH 4/2015", "/reindex"):
                 [refused] = await env.send(budi, command)
                 assert "hanya dapat digunakan oleh admin" in refused["text"], command
             stranger = env.server.add_user("Tamu")
@@ -292,6 +295,28 @@ async def test_only_admins_manage_documents(tmp_path: Path) -> None:
             await env.settle()
             assert not env.server.calls("getFile") and stored_files(env) == []
             assert [d.doc for d in store_of(env).documents()] == ["CONTOH 4/2015"]
+
+
+@async_test
+async def test_the_secretariat_adds_meeting_records_but_not_regulations(tmp_path: Path) -> None:
+    with FakeOpenAI() as embeddings:
+        async with documents_env(tmp_path, embeddings) as env:
+            sari = env.member("Sari Wulandari", role=SEKRETARIAT, unit="Sekretariat Rakor")
+            minutes = (FIXTURES / "notulen-rakortek-pelaporan.md").read_bytes()
+            await env.server.send_document(sari, minutes, filename="notulen.md")  # no caption: offered first
+            [offer] = await env.server.wait_for_messages(sari)
+            _, report = await env.press(sari, offer, 0, expect=2, timeout=30)
+            assert "Dokumen baru ditambahkan" in report["text"] and "Tindak lanjut: 3 baru" in report["text"]
+
+            await env.server.send_document(sari, regulation().encode(), filename="contoh.txt", caption="/ingest")
+            _, refused = await env.server.wait_for_messages(sari, 2, timeout=30)
+            assert "tidak dimasukkan" in refused["text"] and "CONTOH 9/2024" in refused["text"]
+            assert "hanya dapat dimasukkan oleh admin" in refused["text"]
+            assert stored_files(env) == ["notulen.md"]
+            assert sorted(d.doc_type for d in store_of(env).documents()) == ["CONTOH", "notulen"]
+            for command in ("/hapus CONTOH 4/2015", "/reindex"):
+                [denied] = await env.send(sari, command)
+                assert "hanya dapat digunakan oleh admin" in denied["text"], command
 
 
 # ------------------------------------------------------------------------------------------------ removal

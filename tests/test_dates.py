@@ -52,8 +52,9 @@ def test_absolute_dates_need_no_reference(text: str, expected: date) -> None:
         ("dua minggu lagi", date(2024, 2, 20)),
         ("2 minggu", date(2024, 2, 20)),
         ("besok", date(2024, 2, 7)),
-        ("5 hari kerja", date(2024, 2, 13)),  # Wed, Thu, Fri, Mon, Tue
-        ("14 (empat belas) hari kerja", date(2024, 2, 26)),
+        # Working days skip Isra Mikraj (Thu 8 Feb) and election day (Wed 14 Feb): Wed, Fri, Mon, Tue, Thu.
+        ("5 hari kerja", date(2024, 2, 15)),
+        ("14 (empat belas) hari kerja", date(2024, 2, 28)),
         ("akhir bulan ini", date(2024, 2, 29)),
         ("akhir bulan depan", date(2024, 3, 31)),
         ("akhir tahun", date(2024, 12, 31)),
@@ -102,3 +103,24 @@ def test_recurring_phrases_have_no_single_due_date() -> None:
 def test_format() -> None:
     assert format_indonesian_date(date(2024, 3, 31)) == "31 Maret 2024"
     assert format_indonesian_date(date(2024, 2, 6)) == "6 Februari 2024"
+
+
+@pytest.mark.parametrize("text", ["besok lusa", "tenggat besok lusa", "minggu depan besok", "lusa besok"])
+def test_phrases_the_parser_does_not_know_are_reported_not_guessed(text: str) -> None:
+    assert parse_indonesian_date(text, MEETING) is None
+    due, words = find_due_date(f"Laporan disampaikan {text}", MEETING)
+    assert due is None and words is not None and text.split()[-1] in words  # kept, to be shown as written
+
+
+def test_known_neighbours_still_read() -> None:
+    assert parse_indonesian_date("lusa", MEETING) == date(2024, 2, 8)
+    assert parse_indonesian_date("besok, 7 Februari 2024", MEETING) == date(2024, 2, 7)  # a comma between
+
+
+def test_dates_are_written_by_the_locale_library() -> None:
+    from knowledge.formats import format_long_date, format_number, format_seconds, iso_dates_to_text
+
+    assert format_long_date(date(2024, 4, 10)) == "Rabu, 10 April 2024"
+    assert format_seconds(2.66) == "2,7 detik" and format_seconds(0.06) == "0,1 detik"
+    assert format_number(12345) == "12.345"
+    assert iso_dates_to_text("due: 2024-03-31 -> 2026-12-30") == "due: 31 Maret 2024 -> 30 Desember 2026"

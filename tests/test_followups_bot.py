@@ -138,10 +138,11 @@ async def test_tindaklanjut_for_officials_and_the_secretariat(bot_corpus: Corpus
         [not_hers] = await env.send(siti, f"/tindaklanjut selesai {akun} sudah")
         assert "bukan tanggung jawab unit Anda" in not_hers["text"]
 
-        everything = text_of(await env.send(sekre, "/tindaklanjut"))
-        assert "Tindak lanjut (3)" in everything and "Perlu perhatian sekretariat" in everything
-        assert "Belum ada pengguna terdaftar untuk: Biro Umum" in everything
-        assert "(tertulis: “menunggu arahan pimpinan”)" in everything
+        [listing] = await env.send(sekre, "/tindaklanjut")  # one message, whatever the count
+        everything = listing["text"]
+        assert "Tindak lanjut terbuka (3)" in everything and "Perlu perhatian sekretariat" in everything
+        assert "Unit tanpa pengguna terdaftar: Biro Umum" in everything
+        assert "tanpa tenggat (“menunggu arahan pimpinan”)" in everything
         [by_unit] = await env.send(sekre, "/tindaklanjut unit Bappeda Provinsi Jawa Tengah")
         assert "data realisasi" in by_unit["text"] and "akun sistem" not in by_unit["text"]
         [late] = await env.send(sekre, "/tindaklanjut status terlambat")
@@ -181,7 +182,9 @@ async def test_tindaklanjut_for_officials_and_the_secretariat(bot_corpus: Corpus
         ]
 
         detail = text_of(await env.send(sekre, f"/tindaklanjut lihat {new_id}"))
-        assert "Riwayat" in detail and "Dewi Sekretariat: status: berjalan -> selesai — rekap sudah dikirim" in detail
+        assert "Riwayat" in detail and "Dewi Sekretariat: status: berjalan → selesai — rekap sudah dikirim" in detail
+        # The history reads in Indonesian: field names and dates written out, not "due: 2024-04-22 -> ...".
+        assert "tenggat: 22 April 2024 → 31 Mei 2024" in detail and "due:" not in detail
 
         # An official closes their own item by id; the secretariat hears of it.
         [closed] = await env.send(budi, f"/tindaklanjut selesai {akun} akun sudah aktif")

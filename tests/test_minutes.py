@@ -309,7 +309,8 @@ def test_plain_text_follow_ups(text_minutes: Document) -> None:
     assert following_lines.officials == ["Budi Santoso"]
     assert (following_lines.due, following_lines.due_text) == (date(2024, 2, 13), "minggu depan")
 
-    assert items["Tindak Lanjut 4"].due == date(2024, 2, 13)  # 5 working days after Tuesday 6 Feb
+    # 5 working days after Tuesday 6 Feb, Isra Mikraj (8 Feb) and election day (14 Feb) being holidays.
+    assert items["Tindak Lanjut 4"].due == date(2024, 2, 15)
     done = items["Tindak Lanjut 5"]
     assert (done.units, done.status) == (["Bappeda Provinsi Jawa Barat"], "selesai")
 
@@ -342,7 +343,7 @@ def test_sample_notulen() -> None:
     assert [k for k in items if k.startswith("Tindak")] == [f"Tindak Lanjut {n}" for n in range(1, 6)]
     assert items["Rekomendasi 1"].due == date(2024, 11, 30)
     assert items["Rekomendasi 3"].due == date(2024, 3, 31)
-    assert items["Rekomendasi 6"].due == date(2024, 2, 13)
+    assert items["Rekomendasi 6"].due == date(2024, 2, 15)  # 5 working days (holidays 8 and 14 Feb skipped)
     assert items["Tindak Lanjut 1"].due == date(2024, 2, 13)
     assert items["Tindak Lanjut 3"].units == [
         "Bappeda Provinsi Jawa Barat",
@@ -470,3 +471,34 @@ def test_a_guide_that_mentions_notula_in_a_sentence_is_not_minutes() -> None:
         "Peserta membawa laptop dan bahan paparan.\n"
     )
     assert not looks_like_minutes(text)
+
+
+# ---- a long title in capitals, its date in a table below (issue 15) -----------------------------------
+
+
+def write_evaluation_docx(path: Path) -> Path:
+    """Fictional minutes shaped like an evaluation meeting's: the title names the period, the date is in the
+    key-value table under it."""
+    document = docx.Document()
+    document.add_paragraph("NOTULEN RAPAT EVALUASI PELAKSANAAN DEKONSENTRASI KEPADA GWPP TRIWULAN I TAHUN 2024")
+    table = document.add_table(rows=3, cols=2)
+    for row, (key, value) in zip(
+        table.rows,
+        [("Hari/Tanggal", "Kamis, 14 Maret 2024"), ("Tempat", "Ruang Rapat Lantai 3, Jakarta"),
+         ("Pimpinan Rapat", "Direktur Pembinaan Pemerintahan Daerah")],
+        strict=True,
+    ):  # fmt: skip
+        row.cells[0].text, row.cells[1].text = key, value
+    document.add_paragraph("Tindak lanjut:")
+    document.add_paragraph("1. Bappeda Provinsi agar menyampaikan laporan realisasi paling lambat 15 April 2024.")
+    document.save(str(path))
+    return path
+
+
+def test_a_long_title_keeps_its_period_and_does_not_end_on_kepada(tmp_path: Path) -> None:
+    document = parse_path(write_evaluation_docx(tmp_path / "notulen-evaluasi.docx"))
+    assert document.meeting is not None and document.meeting.date == date(2024, 3, 14)
+    assert document.title == "Notulen Rapat Evaluasi Pelaksanaan Dekonsentrasi kepada GWPP Triwulan I Tahun 2024"
+    # Before: "Notulen Rapat Evaluasi Pelaksanaan Dekonsentrasi Kepada 14 Maret 2024".
+    assert document.doc == "Notulen Rapat Evaluasi Pelaksanaan Dekonsentrasi kepada GWPP Triwulan I 2024, 14 Maret 2024"
+    assert document.followups[0].passage_label.startswith(document.doc)

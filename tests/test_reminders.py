@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,6 +31,7 @@ from knowledge.reminders import (
     same_person,
     sent_keys,
 )
+from knowledge.workdays import WorkCalendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 DUE = date(2024, 4, 15)  # a Monday
@@ -62,13 +62,40 @@ def slot_on(day: int, schedule: Schedule = DEFAULT, due: date = DUE) -> str | No
     return slot.name if slot else None
 
 
-def test_default_schedule_reminds_7_3_1_days_before_on_the_day_then_weekly() -> None:
-    assert [slot_on(d) for d in (1, 7)] == [None, None]
-    assert [slot_on(d) for d in (8, 9, 11)] == ["H-7"] * 3  # the latest slot stays current until the next
-    # H-3 (Friday 12) and H-1 (Sunday 14, moved to Friday) fall on the same day: the nearer one speaks for both.
-    assert [slot_on(d) for d in (12, 13, 14)] == ["H-1"] * 3
-    assert slot_on(15) == "H"
-    assert slot_on(22) == "H+7" and slot_on(29) == "H+14"
+WEEKDAYS_ONLY = Schedule(calendar=WorkCalendar(public_holidays=False))
+
+
+def test_slots_count_working_days_before_the_due_date_then_repeat_weekly() -> None:
+    schedule = WEEKDAYS_ONLY  # the weekend rule alone; holidays below
+    assert [slot_on(d, schedule) for d in (1, 3)] == [None, None]
+    # H-7 is seven working days before Monday 15 April: Thursday 4 April. The latest slot stays current.
+    assert [slot_on(d, schedule) for d in (4, 5, 9)] == ["H-7"] * 3
+    assert slot_on(10, schedule) == "H-3"  # Wednesday: Wednesday, Thursday and Friday are left
+    assert [slot_on(d, schedule) for d in (12, 13, 14)] == ["H-1"] * 3  # the last working day before
+    assert slot_on(15, schedule) == "H"
+    assert slot_on(22, schedule) == "H+7" and slot_on(29, schedule) == "H+14"
+
+
+def test_public_holidays_and_cuti_bersama_are_not_working_days() -> None:
+    # Idul Fitri 2024 fell on Wednesday 10 and Thursday 11 April (the holidays package's Indonesia calendar).
+    assert slot_on(8) == "H-3"  # three working days before Monday 15 April: Monday 8, Tuesday 9, Friday 12
+    assert [slot_on(d) for d in (9, 10, 11)] == ["H-3"] * 3
+    assert slot_on(12) == "H-1"
+    assert not DEFAULT.sending_time(datetime(2024, 4, 10, 9, 0, tzinfo=WIB))  # nothing goes out on Lebaran
+    assert DEFAULT.sending_time(datetime(2024, 4, 12, 9, 0, tzinfo=WIB))
+
+    # Cuti bersama come from the settings (CUTI_BERSAMA); a reminder due on one goes out the working day before.
+    settings = Settings(_env_file=None, cuti_bersama="2024-12-26, 2024-12-24")
+    schedule = Schedule.from_settings(settings)
+    christmas = date(2024, 12, 25)  # Natal, Wednesday; 24 and 26 December are cuti bersama here
+    due_day = current_slot(christmas, date(2024, 12, 23), schedule)
+    assert due_day is not None and (due_day.name, due_day.day) == ("H", date(2024, 12, 23))
+    h3 = current_slot(christmas, date(2024, 12, 18), schedule)  # Monday 23 is "H": H-3 is Wednesday 18
+    assert h3 is not None and (h3.name, h3.day) == ("H-3", date(2024, 12, 18))
+    assert not schedule.sending_time(datetime(2024, 12, 24, 9, 0, tzinfo=WIB))
+    assert Schedule().sending_time(datetime(2024, 12, 24, 9, 0, tzinfo=WIB))  # without that setting: a work day
+    late = current_slot(christmas, date(2025, 1, 2), schedule)  # H+7 = 1 January (a holiday) -> Thursday 2
+    assert late is not None and (late.name, late.day) == ("H+7", date(2025, 1, 2))
 
 
 def test_weekend_slots_move_to_friday_before_the_deadline_and_to_monday_after_it() -> None:
@@ -150,8 +177,8 @@ def test_digest_once_a_week_from_its_weekday() -> None:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path):
-    factory = init_db(f"sqlite:///{tmp_path / 'reminders.db'}")
+def sessions(db_url: str):
+    factory = init_db(db_url)
     with factory.begin() as session:
         session.add_all([FollowUpRow(id=1, key="a", text="A"), FollowUpRow(id=2, key="b", text="B")])
     return factory

@@ -97,7 +97,8 @@ async def test_reminders_go_out_on_the_right_days_grouped_and_exactly_once(bot_c
         [siti_msg] = env.server.read_messages(siti)
         assert ids_in(siti_msg) == [realisasi]
         assert env.server.read_messages(rina) == []  # her item is due in May
-        [digest] = env.server.read_messages(sekre)  # Monday: the weekly digest
+        chart, digest = env.server.read_messages(sekre)  # Monday: the weekly digest, the report's chart above it
+        assert chart["photo"][-1]["width"] == 1080  # the chart itself is checked in test_reports_bot.py
         assert "Ringkasan mingguan" in digest["text"] and "Biro Pemerintahan" in digest["text"]
 
         await run(env, clock, 4, 8, 11)  # the same day again: nothing twice
@@ -152,3 +153,29 @@ async def test_job_is_scheduled_and_a_blocked_user_does_not_stop_the_others(bot_
         assert outcome == {budi.id: "sent", away.id: "failed"}  # refused once: not retried every 15 minutes
         await run_reminders(env.app)
         assert env.server.read_messages(budi) == []
+
+
+@async_test
+async def test_reminders_skip_holidays_and_cuti_bersama(bot_corpus: Corpus, tmp_path: Path) -> None:
+    # Natal (25 December 2024, a public holiday) and a cuti bersama day set in .env (24 December).
+    settings = {"reminder_check_minutes": 0, "reminder_days": [3, 0], "cuti_bersama": "2024-12-24"}
+    async with bot_env(bot_corpus, tmp_path, **settings) as env:
+        clock = Clock()
+        set_clock(env.app, clock)
+        budi = env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
+        seed(env, item(1, "Menyampaikan laporan akhir tahun", ["Bappeda Prov. Jabar"], date(2024, 12, 25)))
+
+        await run(env, clock, 12, 17)  # Tuesday: H-3 counts working days back from Monday 23, the eve: Wednesday
+        assert env.server.read_messages(budi) == []
+        await run(env, clock, 12, 18)
+        [h3] = env.server.read_messages(budi)
+        assert "Rabu, 25 Desember 2024 (7 hari lagi)" in h3["text"]
+        await run(env, clock, 12, 23)  # the due date is a holiday and the day before is cuti bersama: Monday
+        [eve] = env.server.read_messages(budi)
+        assert "(2 hari lagi)" in eve["text"]
+        await run(env, clock, 12, 24)  # cuti bersama: nothing goes out
+        await run(env, clock, 12, 25)  # Natal: nothing goes out
+        assert env.server.read_messages(budi) == []
+        with env.users.sessions() as session:
+            slots = [r.slot for r in session.query(FollowUpReminderRow).order_by(FollowUpReminderRow.id)]
+        assert slots == ["H-3", "H"]

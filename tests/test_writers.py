@@ -23,6 +23,7 @@ from knowledge.db import DocumentRow, PassageRow
 from knowledge.model import is_placeholder
 from knowledge.store import KnowledgeStore
 from knowledge.vectors import unit_passage_id
+from knowledge.writer import exclusive_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = 20
@@ -55,6 +56,14 @@ def ingest_process(folder: Path, data_dir: Path, **extra: str) -> subprocess.Pop
         [sys.executable, "-m", "ingest", str(folder), "--json"],
         cwd=ROOT, env=env_for(data_dir, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+
+
+def first_line_with(process: subprocess.Popen, text: str) -> bool:
+    """Read the process's stderr until a line holds `text` (True) or the stream ends (False)."""
+    for line in iter(process.stderr.readline, ""):
+        if text in line:
+            return True
+    return False
 
 
 def assert_consistent(settings: Settings) -> None:
@@ -96,10 +105,13 @@ def test_five_rounds_of_concurrent_ingests_leave_a_consistent_store(folder_and_s
     assert not Pipeline(KnowledgeStore(settings)).run([folder]).failed
     for round_ in range(1, 6):
         write_folder(folder, round_)  # every file changes
-        runs = [ingest_process(folder, settings.data_dir) for _ in range(2)]
+        # Both start while a third writer holds the lock, so they really overlap on any machine speed.
+        with exclusive_writer(settings.data_dir, "ingest", wait=0):
+            runs = [ingest_process(folder, settings.data_dir) for _ in range(2)]
+            told = [first_line_with(p, "Menunggu: DATA_DIR sedang ditulis oleh ingest") for p in runs]
         outputs = [p.communicate(timeout=300) for p in runs]
         assert [p.returncode for p in runs] == [0, 0], [err for _, err in outputs]
-        assert any("waiting: DATA_DIR is being written by ingest" in err for _, err in outputs)
+        assert all(told), outputs
         assert sorted(json.loads(out)["updated"] for out, _ in outputs) == [0, DOCS]
         assert_consistent(settings)
 
@@ -151,5 +163,5 @@ def test_a_writer_that_cannot_wait_exits_with_its_own_code_and_one_clear_line(fo
         run = ingest_process(folder, settings.data_dir, WRITER_WAIT_SECONDS="0.5")
         out, err = run.communicate(timeout=120)
     assert run.returncode == 3
-    assert "DATA_DIR is being written by reindex (pid" in err and "Traceback" not in err
+    assert "DATA_DIR sedang ditulis oleh reindex (pid" in err and "Traceback" not in err
     assert KnowledgeStore(settings).documents() == []  # nothing half-applied

@@ -94,12 +94,18 @@ async def on_pasal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         examples = await lookup_examples(services(context))
         await update.effective_message.reply_text(texts.PASAL_USAGE.format(**examples))
         return
-    # An explicit look-up stands alone: it must not be read as a follow-up of the previous question.
-    await ask(update, context, question, keep_context=False)
+    # An explicit look-up stands alone: it must not be read as a follow-up of the previous question, and it does
+    # not count toward the questions-per-minute limit.
+    await ask(update, context, question, keep_context=False, lookup=True)
 
 
 async def ask(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, keep_context: bool = True
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    question: str,
+    *,
+    keep_context: bool = True,
+    lookup: bool = False,
 ) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None and user is not None
@@ -112,7 +118,7 @@ async def ask(
         limit = _number(MAX_QUESTION_CHARS)
         await message.reply_text(texts.TOO_LONG.format(length=_number(len(question)), limit=limit))
         return
-    wait = svc.users.allow_question(user.id)
+    wait = svc.users.allow_question(user.id, lookup=lookup)
     if wait:
         limit = svc.users.rate.limit
         await message.reply_text(texts.RATE_LIMITED.format(limit=limit, seconds=max(1, math.ceil(wait))))
@@ -155,7 +161,7 @@ async def send_answer(update: Update, svc: Services, reply: Reply) -> None:
         citations=citations,
         notices=answer.notices,
     )
-    sources = [Source(r.label, r.status == DICABUT) for r in answer.citations]
+    sources = [Source(r.cited_label, r.status == DICABUT) for r in answer.citations]
     parts = answer_messages(answer.answer, sources, answer.notices)
     # An invitation to ask ("🙂", "makasih") is not an answer to rate.
     keyboard = None if answer.mode == "chat" else answer_keyboard(answer_id, len(sources), reply.related)

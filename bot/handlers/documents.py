@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +28,7 @@ from bot import texts
 from bot.handlers import media
 from bot.handlers.ask import command_arguments
 from bot.render import esc, format_time, local_zone, pack
-from bot.roles import admins_only, current_user, private_only
+from bot.roles import admins_only, current_user, private_only, requires
 from bot.services import Services, services
 from bot.upload_report import (
     beyond_telegram,
@@ -51,6 +51,7 @@ from ingest.uploads import (
 from knowledge.db import DocumentRow
 from knowledge.model import DICABUT
 from knowledge.store import ReindexResult
+from knowledge.users import may_ingest
 from knowledge.writer import WriterBusy
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,10 @@ class Upload:
     message_id: int  # the admin's message with the file: the report replies to it
 
 
-@admins_only
+uploaders_only = requires(may_ingest, denied=texts.STAFF_ONLY)  # admins; the secretariat for meeting records
+
+
+@uploaders_only
 @private_only
 async def on_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
@@ -102,12 +106,12 @@ async def on_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every file in a private chat: an admin's is a document to ingest; anyone else gets media's reply."""
+    """Every file in a private chat: an admin's (or the secretariat's) is a document to ingest; anyone else gets
+    media's reply."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.document is not None
     users = services(context).users
-    admin = current_user(update, users)
-    if admin is None or not admin.is_admin:
+    if not may_ingest(current_user(update, users)):
         await media.on_unsupported(update, context)
         return
     document = message.document
@@ -155,10 +159,11 @@ async def _upload(context: ContextTypes.DEFAULT_TYPE, upload: Upload, status: Pr
             return
         status.progress.done(f"diunduh ({human_size(len(data))})")
         try:
-            report = await status.follow(
-                asyncio.to_thread(ingest_upload, svc.assistant.store, svc.settings, data, upload.name, status.progress),
-                svc.settings.upload_progress_seconds,
+            refuse = _refusal(svc, upload.chat_id)
+            work = asyncio.to_thread(
+                ingest_upload, svc.assistant.store, svc.settings, data, upload.name, status.progress, refuse=refuse
             )
+            report = await status.follow(work, svc.settings.upload_progress_seconds)
         except Exception:
             log.exception("upload of %s failed", upload.name)
     if report is None:
@@ -170,6 +175,19 @@ async def _upload(context: ContextTypes.DEFAULT_TYPE, upload: Upload, status: Pr
     await _reply(context, upload, render_upload(report, local_zone(svc.settings.timezone)))
     if report.action == "updated":
         await _tell_askers(context, svc, report, upload)
+
+
+def _refusal(svc: Services, user_id: int) -> Callable[[str, str], str | None]:
+    """Why the uploader may not add the recognised document, read from the users table when it is known (the
+    role may have changed since the file was sent); None when they may."""
+
+    def refuse(doc_type: str, identity: str) -> str | None:
+        user = svc.users.get(user_id)
+        if may_ingest(user, doc_type):
+            return None
+        return texts.DOC_ADMIN_TYPES_ONLY.format(identity=identity) if may_ingest(user) else texts.DOC_UPLOAD_RIGHT_LOST
+
+    return refuse
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, file_id: str) -> bytes:
@@ -359,24 +377,39 @@ async def _reindex(context: ContextTypes.DEFAULT_TYPE, status: ProgressMessage) 
 # --- buttons --------------------------------------------------------------------------------------------
 
 
-@admins_only
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    # Adding a document is the secretariat's right too; removing and reindexing stay with the admins.
+    upload = (query.data or "").split(":")[1:2] == [UPLOAD]
+    await (_upload_button if upload else _admin_button)(update, context)
+
+
+@uploaders_only
+async def _upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    token = (query.data or "").split(":")[2]
+    users = services(context).users
+    offer = users.get_state("upload-offer", token)
+    if not isinstance(offer, dict):
+        await query.answer(texts.DOC_OFFER_EXPIRED, show_alert=True)
+        return
+    users.delete_state("upload-offer", token)
+    await query.answer()
+    upload = Upload(**offer)
+    await query.message.edit_text(texts.DOC_OFFER_TAKEN.format(name=esc(upload.name)))
+    await start_upload(update, context, upload)
+
+
+@admins_only
+async def _admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     _, action, *rest = (query.data or "").split(":")
     message = query.message
     svc = services(context)
-    if action == UPLOAD:
-        offer = svc.users.get_state("upload-offer", rest[0])
-        if not isinstance(offer, dict):
-            await query.answer(texts.DOC_OFFER_EXPIRED, show_alert=True)
-            return
-        svc.users.delete_state("upload-offer", rest[0])
-        await query.answer()
-        upload = Upload(**offer)
-        await message.edit_text(texts.DOC_OFFER_TAKEN.format(name=esc(upload.name)))
-        await start_upload(update, context, upload)
-    elif action in (REMOVE, KEEP):
+    if action in (REMOVE, KEEP):
         row = await asyncio.to_thread(_document_by_id, svc, int(rest[0]))
         await query.answer()
         if row is None:

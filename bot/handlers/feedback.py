@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
+from bot.handlers.prompts import asks_instead
 from bot.keyboards import UP, parts
 from bot.roles import current_user, in_group, members_only, owned_answer
 from bot.services import services
@@ -41,7 +42,8 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def capture_comment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs before the other handlers: the message after a 👍/👎 is the comment, not a new question."""
+    """Runs before the other handlers: the message after a 👍/👎 is the comment when it replies to the invitation
+    or is clearly not a question; a question is answered instead and the invitation dropped."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or not message.text or chat is None or user is None:
         return
@@ -62,6 +64,11 @@ async def capture_comment(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         replied = message.reply_to_message
         if replied is None or replied.message_id != pending.get("prompt"):
             return  # in a group only a reply to the invitation is the comment
+    elif await asks_instead(update, context, pending.get("prompt"), topical=True):
+        # The official moved on to the next question: answer it (the handlers after this one do).
+        users.clear_comment(chat.id, user.id)
+        await message.reply_text(texts.PROMPT_COMMENT_DROPPED)
+        return
     users.store_comment(chat.id, user.id, message.text)
     await message.reply_text(texts.FEEDBACK_COMMENT_SAVED)
     raise ApplicationHandlerStop

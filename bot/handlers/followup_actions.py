@@ -2,7 +2,9 @@
 secretariat's decision on an extension, and the guided /tindaklanjut tambah.
 
 A button or /tindaklanjut tambah leaves an *awaited input* (chat state, 30 minutes) that the next message in
-that private chat answers; bot/handlers/followups.py routes it here before any other handler sees it.
+that private chat answers; bot/handlers/followups.py routes it here before any other handler sees it. A
+message that asks a question instead (and does not reply to the prompt) is answered as one, and the input is
+dropped with a one-line notice (bot/handlers/prompts.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.followup_views import APPROVE, DONE, EXTEND, extension_keyboard, item_block, long_date
+from bot.handlers.ask import on_private_text
+from bot.handlers.prompts import asks_instead
 from bot.keyboards import parts
 from bot.reminders import followup_sessions, local_today, secretariat
 from bot.render import esc
@@ -104,6 +108,13 @@ async def handle_input(update: Update, context: ContextTypes.DEFAULT_TYPE, state
         await message.reply_text(texts.TL_INPUT_CANCELLED)
         return
     kind = state.get("kind")
+    # A note or a date is about the documents' topics by nature: only clear question signals count here.
+    if command is None and await asks_instead(update, context, state.get("prompt"), topical=False):
+        forget_input(context, chat.id, tg_user.id)
+        dropped = texts.PROMPT_ADD_DROPPED if kind == ADD else texts.PROMPT_INPUT_DROPPED.format(id=state.get("item"))
+        await message.reply_text(dropped)
+        await on_private_text(update, context)
+        return
     # Read the role again at every step: an admin may have demoted or deactivated the user since the prompt.
     if kind == ADD:
         ended = texts.TL_ADD_ENDED_NO_RIGHT
@@ -173,8 +184,12 @@ async def on_item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         state, prompt = NEW_DATE, texts.TL_ASK_NEW_DATE.format(id=row.id, due=due)
     else:
         state, prompt = ISSUE_TEXT, texts.TL_ASK_ISSUE.format(id=row.id)
-    await_input(context, chat.id, user.id, {"kind": state, "item": row.id, "asked": today.isoformat()})
-    await context.bot.send_message(chat.id, prompt, reply_markup=ForceReply(selective=True))
+    sent = await context.bot.send_message(chat.id, prompt, reply_markup=ForceReply(selective=True))
+    # The prompt's id: a reply to it is its answer, whatever it says.
+    await_input(
+        context, chat.id, user.id,
+        {"kind": state, "item": row.id, "asked": today.isoformat(), "prompt": sent.message_id},
+    )  # fmt: skip
 
 
 async def _finish_done(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow) -> None:
@@ -330,8 +345,8 @@ async def _close_copies(context: ContextTypes.DEFAULT_TYPE, copies: list[Any], o
 async def start_add(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
-    await_input(context, chat.id, user.id, {"kind": ADD, "step": STEP_TEXT, "draft": {}})
-    await message.reply_text(texts.TL_ADD_ASK_TEXT)
+    sent = await message.reply_text(texts.TL_ADD_ASK_TEXT)
+    await_input(context, chat.id, user.id, {"kind": ADD, "step": STEP_TEXT, "draft": {}, "prompt": sent.message_id})
 
 
 async def _add_step(
@@ -365,8 +380,8 @@ async def _add_step(
         draft["officials"] = [] if none else split_names(value)
         await _save_added(update, context, user, draft)
         return
-    await_input(context, chat.id, user.id, {"kind": ADD, "step": step, "draft": draft})
-    await message.reply_text(prompt)
+    sent = await message.reply_text(prompt)
+    await_input(context, chat.id, user.id, {"kind": ADD, "step": step, "draft": draft, "prompt": sent.message_id})
 
 
 async def _save_added(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, draft: dict[str, Any]) -> None:

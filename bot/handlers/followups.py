@@ -1,6 +1,11 @@
 """/tindaklanjut: officials see their own open items (with the reminder buttons), the secretariat sees and
 filters all of them and records, edits and closes items, also by replying to a bot message that names "#ID".
 
+A list is one message per screen: ◀ ▶ and the filter buttons edit it in place (bot/followup_views.py). The
+status filter and page travel in the button; the unit and meeting filters typed after the command (and the
+unit chooser's list) are kept per chat and user in the chat state, so a button press shows the same list.
+The secretariat also decides "mungkin duplikat" pairs here (knowledge/duplicates.py).
+
 Every change goes through knowledge/followups.py, which writes who and when into the item's history.
 """
 
@@ -9,10 +14,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -25,13 +32,22 @@ from telegram.ext import (
 
 from bot import texts
 from bot.followup_views import (
+    DUPLICATES_PATTERN,
     EXTENSION_PATTERN,
     ITEM_PATTERN,
+    NOOP,
+    STATUS_FILTERS,
+    UNITS_PATTERN,
+    VIEW_PATTERN,
+    AttentionSummary,
+    Screen,
     detail_messages,
+    duplicate_screen,
     item_block,
     item_ids_in,
-    listing_messages,
-    with_buttons,
+    list_screen,
+    status_code,
+    units_screen,
 )
 from bot.handlers import followup_actions as actions
 from bot.handlers.ask import command_arguments
@@ -40,6 +56,7 @@ from bot.render import esc
 from bot.roles import say
 from knowledge.dates import parse_indonesian_date
 from knowledge.db import FollowUpRow
+from knowledge.duplicates import DuplicateError, decide_pair, open_pairs
 from knowledge.followups import (
     CLOSED,
     DIBATALKAN,
@@ -47,6 +64,7 @@ from knowledge.followups import (
     SELESAI,
     FollowUpError,
     actor_ref,
+    counts_by_unit,
     get_followup,
     list_followups,
     update_followup,
@@ -78,6 +96,10 @@ def register(app: Application, capture_group: int) -> None:
     app.add_handler(CommandHandler(COMMAND, on_command))
     app.add_handler(CallbackQueryHandler(actions.on_item_button, pattern=ITEM_PATTERN))
     app.add_handler(CallbackQueryHandler(actions.on_extension_decision, pattern=EXTENSION_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_view_button, pattern=VIEW_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_noop, pattern=rf"^{NOOP}$"))
+    app.add_handler(CallbackQueryHandler(on_units_button, pattern=UNITS_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_duplicates_button, pattern=DUPLICATES_PATTERN))
 
 
 class AwaitedInput(filters.MessageFilter):
@@ -157,13 +179,13 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     verb, _, rest = arguments.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if not arguments:
-        await _list(update, context, user, Filters())
+        await _show_list(update, context, user, Filters())
     elif verb in FILTER_WORDS:
         filters_ = parse_filters(arguments)
         if filters_.error:
             await message.reply_text(filters_.error)
             return
-        await _list(update, context, user, filters_)
+        await _show_list(update, context, user, filters_)
     elif verb == "lihat" or verb.lstrip("#").isdigit():
         await _detail(update, context, user, rest if verb == "lihat" else verb)
     elif verb == "selesai":
@@ -225,42 +247,185 @@ def parse_filters(arguments: str) -> Filters:
     return result
 
 
-async def _list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, wanted: Filters) -> None:
-    message = update.effective_message
-    assert message is not None
-    today = local_today(context.application)
-    rows = list_followups(
-        followup_sessions(context.application), statuses=list(wanted.statuses or OPEN), unit=wanted.unit,
-        meeting=wanted.meeting, today=today,
-    )  # fmt: skip
-    if actions.is_secretariat(user):
-        title = texts.TL_LIST_FILTERED if wanted.any else texts.TL_LIST_ALL
-        heading = title.format(filters=esc(", ".join(wanted.labels)), count=len(rows))
-        found = None
-        if not wanted.any:  # the whole picture comes with what needs the secretariat
-            people = app_services(context.application).users.list_users(APPROVED)
-            found = attention(rows, people, today)
-        if not rows and not found:
-            await message.reply_text(texts.TL_LIST_NONE)
-            return
-        for text in listing_messages(heading, rows, today, found):
-            await message.reply_text(text)
-        return
-    rows = [r for r in rows if is_recipient(user, r)]
-    if not rows:
-        none = texts.TL_LIST_NONE if wanted.any else texts.TL_LIST_NONE_OWN.format(unit=esc(user.unit or "-"))
+# ---- list screens ---------------------------------------------------------------------------------
+
+VIEW_SCOPE = "tl_view"
+VIEW_TTL = timedelta(days=7)
+
+
+def _view_key(chat_id: int, user_id: int) -> str:
+    return f"{chat_id}:{user_id}"
+
+
+def _view_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> dict[str, Any]:
+    value = app_services(context.application).users.get_state(VIEW_SCOPE, _view_key(chat_id, user_id))
+    return value if isinstance(value, dict) else {}
+
+
+def _save_view(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, state: dict[str, Any]) -> None:
+    users = app_services(context.application).users
+    users.set_state(VIEW_SCOPE, _view_key(chat_id, user_id), state, ttl=VIEW_TTL)
+
+
+async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, wanted: Filters) -> None:
+    """The command's answer: the first screen, a new message; its buttons edit it from then on."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    state = {"unit": wanted.unit, "meeting": wanted.meeting}
+    _save_view(context, chat.id, user.id, state)
+    code = status_code(wanted.statuses) if wanted.statuses else "t"
+    screen = _list_screen(context, user, state, code, 0)
+    if screen is None:
+        none = texts.TL_LIST_NONE_OWN.format(unit=esc(user.unit or "-")) if not actions.is_secretariat(user) and (
+            not wanted.any
+        ) else texts.TL_LIST_NONE  # fmt: skip
         await message.reply_text(none)
         return
-    title = texts.TL_LIST_FILTERED.format(filters=esc(", ".join(wanted.labels)), count=len(rows)) if wanted.any else (
-        texts.TL_LIST_OWN.format(count=len(rows))
+    await message.reply_text(screen.text, reply_markup=screen.keyboard)
+
+
+def _rows(context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any], code: str) -> list[FollowUpRow]:
+    """The items a screen lists: the status filter, the unit and meeting kept for this chat, and for an
+    official only their own; "u"/"x" are the secretariat's undated and not-yet-reminded open items."""
+    today = local_today(context.application)
+    rows = list_followups(
+        followup_sessions(context.application), statuses=list(STATUS_FILTERS[code]), unit=state.get("unit"),
+        meeting=state.get("meeting"), today=today,
     )  # fmt: skip
-    open_rows = [r for r in rows if r.status not in CLOSED]
-    closed_rows = [r for r in rows if r.status in CLOSED]
-    for part in with_buttons(title, open_rows, today):
-        await message.reply_text(part.text, reply_markup=part.keyboard)
-    if closed_rows:  # nothing left to press on these
-        for text in listing_messages(title if not open_rows else "", closed_rows, today):
-            await message.reply_text(text)
+    if not actions.is_secretariat(user):
+        return [r for r in rows if is_recipient(user, r)]
+    if code == "u":
+        return [r for r in rows if r.due is None]
+    if code == "x":
+        people = app_services(context.application).users.list_users(APPROVED)
+        return list(attention(rows, people, today).unassigned)
+    return rows
+
+
+def _list_screen(
+    context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any], code: str, page: int
+) -> Screen | None:
+    """The screen for a filter and page; None when an unfiltered first look finds nothing at all."""
+    today = local_today(context.application)
+    secretariat = actions.is_secretariat(user)
+    rows = _rows(context, user, state, code)
+    labels = [f"{word} {state[key]}" for word, key in (("unit", "unit"), ("rapat", "meeting")) if state.get(key)]
+    summary = None
+    if secretariat and code == "t" and not labels:  # the whole picture comes with what needs the secretariat
+        people = app_services(context.application).users.list_users(APPROVED)
+        pairs = open_pairs(followup_sessions(context.application))
+        summary = AttentionSummary.of(attention(rows, people, today), len(pairs))
+    if not rows and not summary and code == "t":
+        return None
+    return list_screen(
+        rows, today, code=code, page=page, filters=", ".join(labels), unit=state.get("unit"), own=not secretariat,
+        summary=summary,
+    )  # fmt: skip
+
+
+async def _show_screen(update: Update, screen: Screen) -> None:
+    """Show `screen` in the message whose button was pressed (nothing to do when it is unchanged)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def on_noop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The page number between ◀ and ▶ is a label."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+async def on_view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """◀ ▶ and the status filters: the same list, another page or filter, in the same message."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    user = await actions.active_user(update, context)
+    if user is None:
+        return
+    _, code, raw_page = (query.data or "").split(":")
+    if code in ("u", "x") and not actions.is_secretariat(user):
+        await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
+        return
+    await query.answer()
+    state = _view_state(context, chat.id, user.id)
+    screen = _list_screen(context, user, state, code, int(raw_page))
+    if screen is None:
+        screen = Screen(texts.TL_LIST_NONE if actions.is_secretariat(user) else texts.TL_LIST_NONE_OWN.format(
+            unit=esc(user.unit or "-")))  # fmt: skip
+    await _show_screen(update, screen)
+
+
+async def on_units_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The unit chooser (secretariat): the units of the open items, then the list of the one chosen."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    user = await actions.active_user(update, context)
+    if user is None:
+        return
+    if not actions.is_secretariat(user):
+        await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
+        return
+    parts_ = (query.data or "").split(":")
+    state = _view_state(context, chat.id, user.id)
+    if parts_[1] == "all":
+        state["unit"] = None
+    elif parts_[1] == "x":
+        units = state.get("units") or []
+        index = int(parts_[2])
+        if index >= len(units):
+            await query.answer(texts.TL_UNITS_EXPIRED, show_alert=True)
+            return
+        state["unit"] = units[index]
+    else:  # "p": a page of the chooser
+        everything = {**state, "unit": None}
+        counts = counts_by_unit(_rows(context, user, everything, "t"), local_today(context.application))
+        state["units"] = [c.unit for c in counts]
+        _save_view(context, chat.id, user.id, state)
+        await query.answer()
+        title = texts.TL_VIEW_TITLES["t"]
+        await _show_screen(update, units_screen([(c.unit, c.open) for c in counts], int(parts_[2]), title))
+        return
+    _save_view(context, chat.id, user.id, state)
+    await query.answer()
+    screen = _list_screen(context, user, state, "t", 0) or Screen(texts.TL_LIST_NONE)
+    await _show_screen(update, screen)
+
+
+async def on_duplicates_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Mungkin duplikat": look through the pairs, merge one ("Gabungkan") or say they differ."""
+    query = update.callback_query
+    assert query is not None
+    user = await actions.active_user(update, context)
+    if user is None:
+        return
+    if not actions.is_secretariat(user):
+        await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
+        return
+    _, action, raw = (query.data or "").split(":")
+    sessions = followup_sessions(context.application)
+    today = local_today(context.application)
+    if action == "v":
+        await query.answer()
+        await _show_screen(update, duplicate_screen(open_pairs(sessions), int(raw), today))
+        return
+    pairs = {p.id: p for p in open_pairs(sessions)}
+    pair = pairs.get(int(raw))
+    try:
+        decide_pair(sessions, int(raw), action == "m", actor_ref(user.id, user.name))
+    except DuplicateError as error:
+        log.info("duplicate decision refused: %s", error)
+        await query.answer(texts.TL_DUP_GONE, show_alert=True)
+    else:
+        assert pair is not None
+        done = texts.TL_DUP_MERGED if action == "m" else texts.TL_DUP_DISMISSED
+        log.info("user %s %s duplicate pair %s", user.id, "merged" if action == "m" else "dismissed", raw)
+        await query.answer(done.format(item=pair.item.id, other=pair.other.id))
+    await _show_screen(update, duplicate_screen(open_pairs(sessions), 0, today))
 
 
 async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, raw: str) -> FollowUpRow | None:

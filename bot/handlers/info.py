@@ -19,9 +19,15 @@ log = logging.getLogger(__name__)
 
 
 def help_text(
-    user: User | None, *, welcome: bool, allowed_group: bool = False, examples: dict[str, str] | None = None
+    user: User | None,
+    *,
+    welcome: bool,
+    allowed_group: bool = False,
+    examples: dict[str, str] | None = None,
+    sandbox: bool = False,
 ) -> str:
-    """Commands by role; in an allowed group its members may ask even when not registered themselves."""
+    """Commands by role; in an allowed group its members may ask even when not registered themselves. In the
+    terminal sandbox its own commands come last, whoever is playing."""
     parts = [texts.WELCOME] if welcome else []
     member_help = texts.HELP_MEMBER.format(**(examples or texts.NO_EXAMPLE))
     if allowed_group and not (user is not None and user.active):
@@ -41,6 +47,8 @@ def help_text(
         parts.append(texts.ACCESS_BY_STATUS.get(user.status, texts.NOT_REGISTERED))
     else:
         parts.append(texts.HOW_TO_REGISTER)
+    if sandbox:
+        parts.append(texts.HELP_SANDBOX)
     return "\n\n".join(parts)
 
 
@@ -74,7 +82,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     welcome = not group and (user is None or not user.active)
     examples = await lookup_examples(svc)
     await update.effective_message.reply_text(
-        help_text(user, welcome=welcome, allowed_group=group, examples=examples)
+        help_text(user, welcome=welcome, allowed_group=group, examples=examples, sandbox=svc.sandbox)
     )
 
 

@@ -382,10 +382,12 @@ class BotApiServer:
         mime_type: str | None = None,
         chat: ChatRef | None = None,
         reply_to: JSON | int | None = None,
+        media_group_id: str | None = None,
     ) -> JSON:
-        """The user sends a file; the bot can fetch its bytes with getFile + download."""
+        """The user sends a file; the bot can fetch its bytes with getFile + download. Files sent together as an
+        album share a `media_group_id`, and each arrives as its own message, as in Telegram."""
         stored = self.world.store_file(data, "document", filename, mime_type or media.guess_mime(filename))
-        body = {"document": media.document_json(stored), **_caption(caption)}
+        body = {"document": media.document_json(stored), **_caption(caption), **_album(media_group_id)}
         return self._user_message(user, self._chat_for(user, chat), body, reply_to)
 
     @_on_server_loop
@@ -397,9 +399,11 @@ class BotApiServer:
         caption: str | None = None,
         chat: ChatRef | None = None,
         reply_to: JSON | int | None = None,
+        media_group_id: str | None = None,
     ) -> JSON:
+        """The user sends a photo (an album: several, each with the same `media_group_id`)."""
         stored = self.world.store_file(data, "photo")
-        body = {"photo": media.photo_json(stored), **_caption(caption)}
+        body = {"photo": media.photo_json(stored), **_caption(caption), **_album(media_group_id)}
         return self._user_message(user, self._chat_for(user, chat), body, reply_to)
 
     @_on_server_loop
@@ -746,6 +750,10 @@ def _caption(caption: str | None) -> JSON:
     if entities:
         body["caption_entities"] = entities
     return body
+
+
+def _album(media_group_id: str | None) -> JSON:
+    return {"media_group_id": media_group_id} if media_group_id else {}
 
 
 def _pick_button(rows: Sequence[Sequence[JSON]], button: str | int | tuple[int, int]) -> JSON:
