@@ -29,9 +29,22 @@ from telegram.ext import (
 )
 
 from bot import keyboards, sender
-from bot.handlers import admin, announce, ask, documents, feedback, groups, info, media, passages, registration
+from bot.handlers import (
+    admin,
+    announce,
+    ask,
+    documents,
+    feedback,
+    groups,
+    info,
+    media,
+    passages,
+    photos,
+    registration,
+)
 from bot.handlers.errors import on_error, track_handlers
 from bot.handlers.followups import register as register_followups
+from bot.handlers.reports import register as register_reports
 from bot.persistence import SqlPersistence
 from bot.processor import PerChatUpdateProcessor
 from bot.reminders import install_reminders
@@ -64,8 +77,10 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     token: str | None = None,
+    sandbox: bool = False,
 ) -> Application:
-    """Everything registered; nothing started. `base_url`/`base_file_url` default to TELEGRAM_BASE_URL/..."""
+    """Everything registered; nothing started. `base_url`/`base_file_url` default to TELEGRAM_BASE_URL/...;
+    `sandbox`: the terminal sandbox runs it (its commands appear in /bantuan)."""
     token = token or settings.telegram_bot_token
     if not token:
         raise ValueError("A bot token is required (TELEGRAM_BOT_TOKEN, or the sandbox's token)")
@@ -86,7 +101,7 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
-    install(application, Services(settings, assistant, users))
+    install(application, Services(settings, assistant, users, sandbox=sandbox))
     sender.install(application, settings, users)  # announcements: the queue's store and the sender job
     _register(application)
     track_handlers(application)
@@ -123,6 +138,7 @@ def _register(app: Application) -> None:
     app.add_handler(CommandHandler("cabut_grup", admin.on_disallow_group))
     for handler in announce.handlers():
         app.add_handler(handler)
+    register_reports(app)  # /laporan, /umpanbalik and its page buttons
     # Blocks and unblocks in private chats; a group of its own, since MAIN's ChatMemberHandler takes them all.
     app.add_handler(ChatMemberHandler(announce.on_private_status, ChatMemberHandler.MY_CHAT_MEMBER), 1)
 
@@ -133,6 +149,8 @@ def _register(app: Application) -> None:
 
     app.add_handler(MessageHandler(private & text, ask.on_private_text))
     app.add_handler(MessageHandler(group & text, ask.on_group_text))
+    for handler in photos.handlers():  # admins' photos and image files: before documents' catch-all
+        app.add_handler(handler)
     for handler in documents.handlers():  # admins' files: before media's catch-all below
         app.add_handler(handler)
     app.add_handler(MessageHandler(private & media.UNSUPPORTED, media.on_unsupported))

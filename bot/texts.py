@@ -394,12 +394,6 @@ TL_REMINDER_FOOTER = (
     "atau menyampaikan kendala. Daftar lengkap: /tindaklanjut"
 )
 TL_DIGEST_HEADER = "<b>Ringkasan mingguan tindak lanjut</b> ({date})"
-TL_DIGEST_OVERDUE = "<b>Terlambat ({count})</b>"
-TL_DIGEST_UNASSIGNED = "<b>Unit belum ada penggunanya terdaftar / belum ditentukan ({count})</b>"
-TL_DIGEST_UNDATED = "<b>Tanpa tenggat yang terbaca ({count})</b>"
-TL_DIGEST_FOOTER = (
-    "Ubah tindak lanjut dengan /tindaklanjut ubah ID ..., atau balas pesan ini dengan #ID dan perubahannya."
-)
 
 TL_DUE_TODAY = "hari ini"
 TL_DUE_TOMORROW = "besok"
@@ -412,19 +406,14 @@ TL_OFFICIALS_LINE = "Pejabat: {names}"
 TL_DUE_LINE = "Tenggat: {due}"
 TL_DUE_WORDS = " (tertulis: “{words}”)"
 TL_SOURCE_LINE = "Sumber: {label}"
-TL_MANUAL_SOURCE = "dicatat oleh sekretariat"
 TL_MISSING_UNITS = "Belum ada pengguna terdaftar untuk: {units}"
 
 TL_LIST_OWN = "<b>Tindak lanjut Anda yang belum selesai ({count})</b>"
-TL_LIST_ALL = "<b>Tindak lanjut ({count})</b>"
-TL_LIST_FILTERED = "<b>Tindak lanjut — {filters} ({count})</b>"
 TL_LIST_NONE_OWN = (
     "Tidak ada tindak lanjut terbuka untuk unit Anda ({unit}). Jika unit Anda tercatat berbeda, "
     "hubungi sekretariat."
 )
 TL_LIST_NONE = "Tidak ada tindak lanjut yang cocok."
-TL_LIST_MORE = "… dan {count} lainnya. Persempit dengan /tindaklanjut unit NAMA, status STATUS, atau rapat KATA."
-TL_ATTENTION = "<b>Perlu perhatian sekretariat</b>"
 TL_USAGE_MEMBER = (
     "<b>Tindak lanjut</b>\n"
     "/tindaklanjut — tindak lanjut Anda yang belum selesai\n"
@@ -533,6 +522,8 @@ HELP_ADMIN += (  # extended here so the document commands stay next to their tex
     "/dokumen — daftar dokumen dengan status, versi, dan jumlah bagian\n"
     "/hapus NAMA — menghapus dokumen, misalnya /hapus PP 7/2008\n"
     "/reindex — membangun ulang indeks pencarian"
+    "\nFoto dokumen (atau album foto) dibaca dengan OCR; teksnya ditampilkan dahulu untuk diperiksa sebelum "
+    "dimasukkan."
 )
 DOC_SEND_FILE = (
     "Silakan kirim berkas PDF, DOCX, MD, atau TXT dalam {minutes} menit ke depan. Berkas akan diperiksa, "
@@ -606,3 +597,170 @@ DOC_NOTICES_SENT = (
     "Pemberitahuan perubahan dikirim kepada {count} pengguna yang menanyakan ketentuan tersebut dalam {days} hari "
     "terakhir."
 )
+
+
+# --- Reports for the secretariat (issue 17): /laporan and /umpanbalik -----------------------------------
+HELP_SECRETARIAT += (  # extended here so the report commands stay next to their texts
+    "\n/laporan — laporan tindak lanjut (berkas Excel) dan grafik per unit; dapat disaring: "
+    "/laporan rapat NAMA, /laporan unit NAMA, /laporan sejak 2024-01-01"
+)
+HELP_ADMIN += "\n/umpanbalik — jawaban yang diberi 👎: pertanyaan, bagian yang dikutip, dan komentarnya"
+REPORT_STAFF_ONLY = "Perintah ini hanya dapat digunakan oleh sekretariat atau admin Sinergi."
+REPORT_USAGE = (
+    "Saringan yang dapat dipakai (boleh digabung):\n"
+    "/laporan rapat NAMA — tindak lanjut dari rapat tertentu, misalnya <i>/laporan rapat Bandung</i>\n"
+    "/laporan unit NAMA — tindak lanjut satu unit, misalnya <i>/laporan unit Bappeda Jabar</i>\n"
+    "/laporan sejak TANGGAL — rapat sejak tanggal itu, misalnya <i>/laporan sejak 2024-01-01</i>"
+)
+REPORT_UNKNOWN_FILTER = "Saringan “{text}” tidak dikenal.\n\n" + REPORT_USAGE
+REPORT_EMPTY_FILTER = "Saringan “{text}” perlu diisi.\n\n" + REPORT_USAGE
+REPORT_BAD_DATE = (
+    "Tanggal “{text}” tidak dapat dibaca. Tulis misalnya <i>/laporan sejak 2024-01-01</i>, "
+    "<i>/laporan sejak 1 Januari 2024</i>, atau <i>/laporan sejak Januari 2024</i>."
+)
+REPORT_NO_ITEMS = "Tidak ada tindak lanjut yang cocok dengan saringan {filters}. Laporan tidak dibuat."
+REPORT_CHART_CAPTION = (
+    "📊 Tindak lanjut per unit, {date}{filters}: {total} butir — {done} selesai, {progress} dalam proses, "
+    "{late} terlambat, {undated} tanpa tenggat."
+)
+REPORT_WORKBOOK_CAPTION = (
+    "📄 Laporan tindak lanjut {date}{filters}: {items} butir tindak lanjut, {announcements} pengumuman, "
+    "{feedback} umpan balik 👎. Lembar: Tindak Lanjut, Rekap per Unit, Pengumuman, Umpan Balik Negatif."
+)
+REPORT_FILTERS = " ({filters})"
+FEEDBACK_REVIEW_NONE = "Belum ada jawaban yang diberi 👎."
+FEEDBACK_REVIEW_HEADER = "<b>Umpan balik 👎 ({total})</b> — halaman {page} dari {pages}, terbaru lebih dahulu"
+FEEDBACK_REVIEW_ITEM = (
+    "<b>#{id}</b> · {at} · {user}\n<b>Pertanyaan:</b> {question}\n<b>Dikutip:</b> {citations}\n"
+    "<b>Komentar:</b> {comment}"
+)
+FEEDBACK_REVIEW_NO_CITATIONS = "tidak ada bagian yang dikutip"
+FEEDBACK_REVIEW_NO_COMMENT = "tanpa komentar"
+FEEDBACK_REVIEW_PREVIOUS = "◀ Sebelumnya"
+FEEDBACK_REVIEW_NEXT = "Berikutnya ▶"
+
+
+# --- Pending prompts and questions; the sandbox's own commands (issue 15) ---------------------------------
+# One line before the answer, when a message sent while a prompt waited was read as a question.
+PROMPT_COMMENT_DROPPED = "Pesan Anda dijawab sebagai pertanyaan; komentar untuk penilaian sebelumnya tidak dicatat."
+PROMPT_INPUT_DROPPED = (
+    "Pesan Anda dijawab sebagai pertanyaan; isian untuk tindak lanjut #{id} dibatalkan (tekan tombolnya lagi bila "
+    "perlu)."
+)
+PROMPT_ADD_DROPPED = (
+    "Pesan Anda dijawab sebagai pertanyaan; pencatatan tindak lanjut baru dihentikan (mulai lagi dengan "
+    "/tindaklanjut tambah)."
+)
+HELP_SECRETARIAT += (  # the secretariat records meetings: it may add their minutes and recommendation lists
+    "\n/ingest — memasukkan notulen atau daftar rekomendasi rapat (kirim berkasnya dengan keterangan /ingest)"
+)
+HELP_SANDBOX = (
+    "<b>Perintah sandbox</b> (hanya di terminal sandbox)\n"
+    "/sebagai NAMA_ATAU_PERAN — berganti pengguna contoh: admin, sekretariat, pejabat (atau <i>pejabat UNIT</i>), "
+    "tamu; masing-masing punya chat sendiri\n"
+    "/kirim PATH [keterangan] — mengirim berkas dari komputer ini sebagai dokumen, misalnya "
+    "<i>/kirim notulen.md /ingest</i>\n"
+    "/waktu +3h | +2d | 2024-03-28 08:00 — memajukan atau mengatur jam sandbox; pengingat yang jatuh tempo "
+    "langsung dikirim (/waktu saja: jam sekarang, /waktu reset: kembali ke jam komputer)\n"
+    "/tekan N — menekan tombol nomor N pada pesan terakhir yang bertombol (juga #N)"
+)
+STAFF_ONLY = "Perintah ini hanya dapat digunakan oleh sekretariat atau admin Sinergi."
+DOC_ADMIN_TYPES_ONLY = (
+    "Berkas ini dikenali sebagai {identity}. Sekretariat dapat memasukkan notulen dan daftar rekomendasi rapat; "
+    "dokumen jenis lain hanya dapat dimasukkan oleh admin."
+)
+DOC_UPLOAD_RIGHT_LOST = "Peran Anda di Sinergi saat ini tidak lagi memungkinkan memasukkan dokumen."
+
+# --- Follow-up screens (issue 15): one message per screen, paged, with filters -----------------------------
+TL_VIEW_TITLES = {
+    "t": "Tindak lanjut terbuka",
+    "n": "Tindak lanjut baru",
+    "j": "Tindak lanjut berjalan",
+    "l": "Tindak lanjut terlambat",
+    "s": "Tindak lanjut selesai",
+    "b": "Tindak lanjut dibatalkan",
+    "c": "Tindak lanjut selesai atau dibatalkan",
+    "a": "Semua tindak lanjut",
+    "u": "Tindak lanjut tanpa tenggat",
+    "x": "Tindak lanjut yang unitnya belum ada pengguna terdaftar",
+}
+TL_VIEW_TITLE = "<b>{title} ({count})</b>"
+TL_VIEW_OWN_TITLE = "<b>Tindak lanjut Anda: {title} ({count})</b>"
+TL_VIEW_PAGE = "halaman {page} dari {pages}"
+TL_VIEW_FILTERS = "Saringan: {filters}"
+TL_VIEW_HINT = "Rincian dan riwayat: /tindaklanjut lihat ID"
+TL_VIEW_EMPTY = "Tidak ada tindak lanjut pada saringan ini."
+TL_LINE_NO_DUE = "tanpa tenggat"
+TL_LINE_DUE_WORDS = "tanpa tenggat (“{words}”)"
+TL_BUTTON_PREV = "◀"
+TL_BUTTON_NEXT = "▶"
+TL_BUTTON_PAGE = "{page}/{pages}"
+TL_FILTER_BUTTONS = {"t": "Terbuka", "l": "Terlambat", "s": "Selesai", "a": "Semua"}
+TL_FILTER_CHOSEN = "• {label}"
+TL_BUTTON_UNITS = "🏢 Per unit"
+TL_BUTTON_UNIT_CHOSEN = "🏢 {unit}"
+TL_BUTTON_DUPLICATES = "🔁 Mungkin duplikat ({count})"
+TL_BUTTON_UNDATED = "📭 Tanpa tenggat ({count})"
+TL_BUTTON_UNASSIGNED = "👤 Tanpa pengguna ({count})"
+TL_BUTTON_FULL_LIST = "📋 Daftar lengkap"
+TL_BUTTON_LATE_LIST = "⏰ Terlambat ({count})"
+TL_BUTTON_BACK = "↩️ Kembali ke daftar"
+TL_ATTENTION_TITLE = "<b>Perlu perhatian sekretariat</b>"
+TL_ATTENTION_LATE = "⏰ {count} terlambat"
+TL_ATTENTION_UNDATED = "📭 {count} tanpa tenggat ({ids})"
+TL_ATTENTION_UNASSIGNED = "👤 {count} belum menjangkau pengguna ({ids})"
+TL_ATTENTION_MISSING_UNITS = "Unit tanpa pengguna terdaftar: {units}"
+TL_ATTENTION_DUPLICATES = "🔁 {count} pasang mungkin duplikat"
+TL_MORE_IDS = "{ids}, +{more}"
+TL_MORE_UNITS = "{units}, dan {more} lainnya"
+TL_UNITS_TITLE = "<b>Pilih unit</b> ({title}; {count} unit)"
+TL_UNITS_ALL = "Semua unit"
+TL_UNITS_EXPIRED = "Daftar unit ini sudah berubah. Buka lagi dengan /tindaklanjut."
+TL_STAFF_ONLY_ALERT = "Tombol ini hanya untuk sekretariat atau admin Sinergi."
+
+# "Mungkin duplikat": two items of one meeting that may say the same thing (knowledge/duplicates.py)
+TL_DUP_TITLE = "<b>Mungkin duplikat</b> ({number} dari {count})"
+TL_DUP_SIMILARITY = "Kemiripan uraian: {percent}%."
+TL_DUP_DIFFERENCES = "Berbeda: {what}."
+TL_DUP_DIFF_UNITS = "unit"
+TL_DUP_DIFF_DUE = "tenggat"
+TL_DUP_QUESTION = (
+    "Gabungkan #{item} ke #{other}? Unit #{item} ikut menjadi unit #{other}; riwayat keduanya tetap tersimpan."
+)
+TL_DUP_MERGE_BUTTON = "🔗 Gabungkan #{item} ke #{other}"
+TL_DUP_DISMISS_BUTTON = "✖ Bukan duplikat"
+TL_DUP_NONE = "Tidak ada lagi pasangan yang mungkin duplikat."
+TL_DUP_MERGED = "#{item} digabung ke #{other}."
+TL_DUP_DISMISSED = "Dicatat: #{item} dan #{other} bukan duplikat."
+TL_DUP_GONE = "Pasangan ini sudah diputuskan atau salah satu butirnya sudah berubah."
+TL_MERGED_NOTE = "Digabung ke #{id}; lihat /tindaklanjut lihat {id}"
+
+# The weekly digest: one message (issue 17 may send its chart as a photo above it)
+TL_DIGEST_TOTALS = "Terbuka {open} · terlambat {late} · tanpa tenggat {undated}"
+TL_DIGEST_UNITS = "<b>Per unit</b> (terbuka / terlambat)"
+TL_DIGEST_UNIT_LINE = "• {unit}: {open} / {late}"
+TL_DIGEST_LATE = "<b>Terlambat ({count})</b>"
+TL_DIGEST_MORE = "… dan {count} lainnya (tombol di bawah)"
+TL_DIGEST_MORE_UNITS = "… dan {count} unit lainnya"
+DIGEST_CHART_CAPTION = "📊 Tindak lanjut per unit. Laporan lengkap (Excel): /laporan"
+
+# Photos of documents from admins (bot/handlers/photos.py): read by OCR, shown for confirmation, then ingested.
+PHOTO_PROGRESS = "⏳ Membaca teks dari {pages} foto"
+PHOTO_PROGRESS_DONE = "✅ Teks dari {pages} foto selesai dibaca"
+PHOTO_PROGRESS_FAILED = "❌ Teks dari {pages} foto tidak dapat dibaca"
+PHOTO_PREVIEW = (
+    "<b>Teks yang terbaca dari {pages} foto</b> (keyakinan OCR rata-rata {confidence}%). Periksa dahulu; "
+    "teks ini belum dimasukkan ke basis pengetahuan."
+)
+PHOTO_PAGE = "<b>Halaman {number}</b>"
+PHOTO_CLIPPED = "… (dipotong; seluruh teks akan dimasukkan)"
+PHOTO_RECOGNISED = "Dikenali sebagai {kind}: <b>{identity}</b>{followups}."
+PHOTO_FOLLOWUPS = ", dengan {count} butir tindak lanjut"
+PHOTO_UNRECOGNISED = "Jenis dokumennya belum dapat dikenali dari teks ini; periksa kembali fotonya."
+PHOTO_CONFIRM_BUTTON = "📥 Benar, masukkan"
+PHOTO_CANCEL_BUTTON = "Batal"
+PHOTO_CANCELLED = "Foto tidak dimasukkan ke basis pengetahuan."
+PHOTO_EXPIRED = "Pratinjau ini sudah kedaluwarsa. Kirim ulang fotonya."
+PHOTO_TAKEN = "Teks dari foto sedang dimasukkan sebagai <b>{name}</b>."
+PHOTO_FAILED = "Foto tidak dapat dimasukkan: {reason}"
+PHOTO_INTERNAL_ERROR = "Mohon maaf, foto tidak dapat dibaca karena kesalahan internal. Basis pengetahuan tidak berubah."

@@ -7,11 +7,24 @@ import json
 import logging
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from knowledge.cli import (
+    EXIT_CODES_HELP,
+    CliError,
+    OneLineParser,
+    check_data_dir,
+    read_jsonl,
+    run,
+    settings_or_error,
+    verbose_requested,
+)
 from knowledge.config import get_settings
 from knowledge.logs import setup_logging
+from knowledge.model import FOLLOWUP_STATUSES
 
 if TYPE_CHECKING:
     from knowledge.evaluation import EvalScores
@@ -36,8 +49,28 @@ time to the first answer. --misses lists the missed questions and those whose co
 side of the threshold."""
 
 
+REPORT_HELP = """\
+Write the secretariat's follow-up report, as /laporan sends it in Telegram. The workbook has the sheets
+"Tindak Lanjut" (every item: meeting, item, units, officials, due date, recorded and computed status, days
+overdue, last change, evidence note, source; with filters and a frozen header row), "Rekap per Unit" (items
+per unit and group: selesai, dalam proses, terlambat, tanpa tenggat, dibatalkan), "Pengumuman" (announcements
+with their delivery figures), "Umpan Balik Negatif" (answers marked 👎: question, cited passages, comment) and
+"Keterangan". The chart (PNG, 1080 pixels wide) shows items per unit by group, titled with today's date.
+Filters combine; --sejak also limits announcements and feedback to that period. Exit status: 0 written,
+2 bad arguments (e.g. an unreadable date) or a file that cannot be written."""
+
+
+DB_HELP = """\
+The SQL store's schema is migrated with Alembic: every process brings the database to this release's revision
+when it opens it (the bot at start), under the writer lock; `upgrade` does it by hand and `current` shows where
+it stands. `backup FILE` writes every table and every vector into one zip archive while holding the writer lock
+(ingests wait; the bot keeps answering); `restore FILE` loads one into an empty database and vector store
+(SQLite or PostgreSQL, embedded Chroma or a server: any combination), migrates it to this release and rebuilds
+the keyword index. Uploaded files (DOCUMENTS_DIR) are not in the archive: copy that folder yourself."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description=DESCRIPTION)
+    parser = OneLineParser(prog="python -m knowledge", description=DESCRIPTION, epilog=EXIT_CODES_HELP)
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -64,10 +97,45 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("regulation", help='e.g. "UU 33/2004", "PP 19 Tahun 2022", "UU Pemda"')
     status.add_argument("--json", action="store_true", help="print JSON")
 
-    followups = commands.add_parser("followups", help="list follow-up items (tindak lanjut)")
+    followups = commands.add_parser(
+        "followups",
+        help="list follow-up items (tindak lanjut)",
+        description="List follow-up items with their computed status: an open item past its due date is "
+        '"terlambat N hari" whatever was recorded, as the bot shows it (dates in Asia/Jakarta or TIMEZONE). '
+        '--json gives both: "status" (recorded), "computed_status" and "days_late".',
+    )
     followups.add_argument("--json", action="store_true", help="print a JSON list")
-    followups.add_argument("--status", action="append", help="only items with this status (repeatable)")
+    followups.add_argument(
+        "--status", action="append", metavar="STATUS",
+        help="only items whose computed status is this (repeatable): " + ", ".join(FOLLOWUP_STATUSES),
+    )  # fmt: skip
     followups.add_argument("--unit", help="only items of this unit (abbreviations are understood)")
+
+    report = commands.add_parser(
+        "report", help="write the follow-up report: workbook (.xlsx) and chart (.png)", description=REPORT_HELP
+    )
+    report.add_argument("--xlsx", type=Path, required=True, metavar="FILE.xlsx", help="where to write the workbook")
+    report.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw the chart of items per unit")
+    report.add_argument("--rapat", metavar="NAMA", help="only items of this meeting (every word must name it)")
+    report.add_argument("--unit", metavar="NAMA", help="only items of this unit (abbreviations are understood)")
+    report.add_argument("--sejak", metavar="YYYY-MM-DD", help="only meetings held on or after this day")
+
+    database = commands.add_parser("db", help="schema migrations, backup and restore", description=DB_HELP)
+    actions = database.add_subparsers(dest="action", required=True)
+    actions.add_parser("current", help="show the database's schema revision and whether an upgrade is due")
+    actions.add_parser("upgrade", help="bring the database schema to this release's revision")
+    backup = actions.add_parser("backup", help="write every table and every vector to one archive")
+    backup.add_argument("file", type=Path, metavar="FILE", help="the archive to write (a zip file)")
+    restore = actions.add_parser("restore", help="load an archive made by `db backup` (run with the bot stopped)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="the archive to read")
+    restore.add_argument("--force", action="store_true", help="replace what the database and vector store hold")
+
+    health = commands.add_parser(
+        "health", help="check that the database, vector store and embeddings answer (exit 0 or 1)",
+        description="Check the database (and its schema revision), the vector store and the embeddings, print "
+        "a JSON report and exit 0 when all three answer, 1 otherwise: the container's HEALTHCHECK.",
+    )  # fmt: skip
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds each check may take (default 5)")
     return parser
 
 
@@ -85,20 +153,21 @@ def render_text(answer: Any) -> str:
         lines.append(f"\n⚠ {notice}")
     if answer.citations and answer.mode != "lookup":
         lines.append("\nSumber:")
-        lines.extend(f"[{n}] {r.label}" for n, r in enumerate(answer.citations, start=1))
+        lines.extend(f"[{n}] {r.cited_label}" for n, r in enumerate(answer.citations, start=1))
     return "\n".join(lines)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.batch):
-        print("error: give either a QUESTION or --batch FILE.jsonl", file=sys.stderr)
-        return 2
+        raise CliError("give either a QUESTION or --batch FILE.jsonl")
+    # The whole batch is read and checked first: a bad line stops the run before anything is answered.
+    items = read_jsonl(args.batch, required="question") if args.batch else []
     assistant = _assistant()
     if args.question:
         answer = assistant.ask(args.question)
         print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer))
         return 0
-    for number, item in enumerate(_read_jsonl(args.batch), start=1):
+    for number, item in enumerate(items, start=1):
         answer = assistant.ask(item["question"])
         answer.id = item.get("id", str(number))
         if args.json:
@@ -112,12 +181,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge.evaluation import answer_item, load_items, question_of, report_lines, score
 
     sets: dict[str, list[dict[str, Any]]] = {}
-    try:
-        for path, name in zip(args.files, _set_names(args.files), strict=True):
+    for path, name in zip(args.files, _set_names(args.files), strict=True):
+        read_jsonl(path)  # a missing file or a line that is not JSON: one line naming it
+        try:
             sets[name] = load_items(path)
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     everything = [item for items in sets.values() for item in items]
     started = time.perf_counter()
     assistant = _assistant()
@@ -176,8 +245,7 @@ def _scores_json(scores: EvalScores, with_misses: bool) -> dict[str, Any]:
 def cmd_status(args: argparse.Namespace) -> int:
     report = _assistant().regulation_status(args.regulation)
     if report is None:
-        print(f"error: no regulation recognised in {args.regulation!r} (write it like \"UU 33/2004\")", file=sys.stderr)
-        return 2
+        raise CliError(f"no regulation recognised in {args.regulation!r} (write it like \"UU 33/2004\")")
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -190,34 +258,160 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_followups(args: argparse.Namespace) -> int:
-    from knowledge.followups import followup_dict, list_followups
+    from knowledge.followups import followup_dict, list_followups, source_text, status_text
+    from knowledge.formats import format_date
     from knowledge.store import KnowledgeStore
 
-    store = KnowledgeStore(get_settings())
-    rows = list_followups(store.sessions, statuses=args.status, unit=args.unit)
+    unknown = [status for status in args.status or [] if status not in FOLLOWUP_STATUSES]
+    if unknown:
+        raise CliError(f"unknown status {unknown[0]!r} (choose from {', '.join(FOLLOWUP_STATUSES)})")
+    settings = get_settings()
+    today = datetime.now(_zone(settings.timezone)).date()  # "late" as the bot computes it, in the same zone
+    rows = list_followups(KnowledgeStore(settings).sessions, statuses=args.status, unit=args.unit, today=today)
     if args.json:
-        print(json.dumps([followup_dict(r) for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([followup_dict(r, today) for r in rows], ensure_ascii=False, indent=2))
         return 0
     if not rows:
         print("Tidak ada tindak lanjut yang cocok.")
     for row in rows:
-        due = row.due.isoformat() if row.due else "tanpa tenggat"
+        due = format_date(row.due) if row.due else "tanpa tenggat"
         units = ", ".join(row.units or []) or "unit belum ditentukan"
-        print(f"#{row.id} [{row.status}] {due} — {units}\n    {row.text}\n    Sumber: {row.passage_label}")
+        print(f"#{row.id} [{status_text(row, today)}] {due} — {units}\n    {row.text}\n    Sumber: {source_text(row)}")
     return 0
 
 
-def _read_jsonl(path: Path):
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+def cmd_report(args: argparse.Namespace) -> int:
+    from knowledge.reports import FilterError, ReportFilters, build_report, parse_since
+    from knowledge.store import KnowledgeStore
+
+    try:
+        since = parse_since(args.sejak) if args.sejak is not None else None
+    except FilterError:
+        print(f"error: --sejak {args.sejak!r} is not a date (write it like 2024-01-01)", file=sys.stderr)
+        return 2
+    for path in (args.xlsx, args.chart):
+        if path is not None and not path.parent.is_dir():
+            print(f"error: cannot write {path}: folder {path.parent} does not exist", file=sys.stderr)
+            return 2
+    settings = get_settings()
+    filters = ReportFilters(meeting=_blank_none(args.rapat), unit=_blank_none(args.unit), since=since)
+    zone = _zone(settings.timezone)
+    today = datetime.now(zone).date()
+    files = build_report(KnowledgeStore(settings).sessions, filters, today=today, zone=zone)
+    try:
+        args.xlsx.write_bytes(files.workbook)
+        if args.chart is not None:
+            args.chart.write_bytes(files.chart)
+    except OSError as error:
+        print(f"error: cannot write the report: {error.strerror or error} ({error.filename})", file=sys.stderr)
+        return 2
+    data = files.data
+    written = f"{args.xlsx}" + (f" and {args.chart}" if args.chart is not None else "")
+    print(
+        f"{len(data.items)} follow-up items, {len(data.announcements)} announcements, "
+        f"{len(data.feedback)} negative feedback -> {written}"
+    )
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from knowledge import migrate
+    from knowledge.backup import BackupError, backup, restore
+    from knowledge.db import make_engine
+
+    settings = get_settings()
+    try:
+        if args.action in ("current", "upgrade"):
+            engine = make_engine(settings.db_url)
+            try:
+                return _db_current(engine) if args.action == "current" else _db_upgrade(engine, settings)
+            finally:
+                engine.dispose()
+        if args.action == "backup":
+            done = backup(settings, args.file)
+            print(f"{done.rows} rows of {len(done.tables)} tables and {done.vectors} vectors (schema revision "
+                  f"{done.revision}) -> {done.path} ({args.file.stat().st_size / 1e6:.1f} MB, {done.seconds:.1f} s)")
+            return 0
+        done = restore(settings, args.file, force=args.force)
+    except migrate.UnknownRevision as error:
+        raise CliError(str(error)) from None
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    print(f"restored {done.rows} rows and {done.vectors} vectors from {done.path} (made at schema revision "
+          f"{done.revision}, now {migrate.head()}) in {done.seconds:.1f} s")
+    return 0
+
+
+def _db_current(engine: Any) -> int:
+    from knowledge import migrate
+
+    with engine.connect() as connection:
+        revision = migrate.current(connection)
+    due = migrate.needs_upgrade(engine)  # raises UnknownRevision for a newer release's database
+    if revision is None:
+        state = "no schema revision recorded (a new database, or one from before migrations)"
+    else:
+        state = f"revision {revision}" + (" (head)" if revision == migrate.head() else "")
+    print(state + (f"; upgrade due to {migrate.head()}: run `python -m knowledge db upgrade`" if due else ""))
+    return 0
+
+
+def _db_upgrade(engine: Any, settings: Any) -> int:
+    from knowledge import migrate
+    from knowledge.writer import exclusive_writer
+
+    with engine.connect() as connection:
+        before = migrate.current(connection)
+
+    def lock() -> Any:
+        return exclusive_writer(settings.data_dir, "database upgrade", wait=settings.writer_wait_seconds,
+                                on_wait=lambda holder: print(f"waiting: {holder}", file=sys.stderr))
+
+    applied = migrate.upgrade(engine, lock=lock)
+    if not applied:
+        print(f"already at revision {migrate.head()} (head)")
+    else:
+        print(f"upgraded: {' -> '.join([before or '(no revision)', *applied])}")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from knowledge.health import check_health
+
+    health = check_health(get_settings(), timeout=args.timeout)
+    print(json.dumps(health.to_json(), indent=2, ensure_ascii=False))
+    return 0 if health.ok else 1
+
+
+def _blank_none(text: str | None) -> str | None:
+    """An option given as "" or spaces filters nothing."""
+    return " ".join(text.split()) or None if text else None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Jakarta")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every error is one line with its exit status (knowledge/cli.py); -v adds tracebacks."""
+    return run(
+        lambda: _main(argv), verbose=verbose_requested(argv), prefix="error: ",
+        internal="internal error ({error}); run again with -v for details.", interrupted="interrupted.",
+    )  # fmt: skip
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(logging.INFO if args.verbose else logging.WARNING)
-    handler = {"ask": cmd_ask, "eval": cmd_eval, "status": cmd_status, "followups": cmd_followups}[args.command]
+    settings = settings_or_error(get_settings, indonesian=False)
+    check_data_dir(settings.data_dir, indonesian=False)
+    handler = {
+        "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status, "followups": cmd_followups, "report": cmd_report,
+        "db": cmd_db, "health": cmd_health,
+    }[args.command]  # fmt: skip
     return handler(args)
 
 
