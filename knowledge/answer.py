@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from knowledge.refusal import ANSWER_THRESHOLD, answer_confidence
 from knowledge.retrieval import Hit, Retrieval, Retriever, defined_term
 from knowledge.status import StatusReport, status_report
 from knowledge.store import KnowledgeStore
+from knowledge.support import e5_embedder
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ LEAD_REGULATION = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
 LEAD_MINUTES = "Catatan rapat yang paling relevan dengan pertanyaan Anda:"
 LEAD_MIXED = "Ketentuan dan catatan rapat yang paling relevan dengan pertanyaan Anda:"
 LEAD_DOCUMENT = "Bagian dokumen yang paling relevan dengan pertanyaan Anda (dokumen umum, bukan peraturan):"
+LLM_FROM_DOCUMENT = "Jawaban ini bersumber dari dokumen umum, bukan dari peraturan."
+LLM_FROM_MINUTES = "Jawaban ini bersumber dari catatan rapat, bukan dari peraturan."
 
 
 @dataclass
@@ -125,6 +129,8 @@ class Assistant:
         self.retriever = Retriever(store, primary_doc=settings.primary_document)
         self.llm = llm if llm is not None else (LLMClient(settings) if settings.llm_enabled else None)
         self.conversations = Conversations(ChatState(store.sessions))
+        # What "today" is for follow-up answers ("... yang terlambat?"): the sandbox moves it with its clock.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def ask(self, question: str, chat_id: str | int | None = None) -> Answer:
         started = time.perf_counter()
@@ -193,7 +199,7 @@ class Assistant:
 
     def _followup_answer(self, question: str) -> Answer | None:
         """"Apa saja tindak lanjut rakor Bandung yang belum selesai?" is answered from the follow-up store."""
-        today = datetime.now(ZoneInfo(self.settings.timezone)).date()
+        today = self.clock().astimezone(ZoneInfo(self.settings.timezone)).date()
         corpus = self.retriever.corpus
         found = followup_answer(question, self.store.sessions, corpus, today)
         if found is None:
@@ -317,15 +323,25 @@ class Assistant:
             return None
         if NOT_FOUND in raw:
             return Answer(question, REFUSAL, True, "llm", retrieved=retrieval.hits)
-        verified = verify_answer(raw, sources, self.retriever.corpus)
-        if verified.removed:
-            log.warning("removed %d unverifiable sentence(s) from an LLM answer", len(verified.removed))
+        verified = verify_answer(raw, sources, corpus, e5_embedder(self.store.embedder))
+        if verified.dropped:
+            log.warning(
+                "removed %d of %d sentence(s) from an LLM answer: %s",
+                len(verified.dropped),
+                len(verified.dropped) + len(verified.kept),
+                "; ".join(sorted({d.reason for d in verified.dropped})),
+            )
+            for dropped in verified.dropped:
+                log.debug("dropped (%s): %s", dropped.reason, dropped.sentence)
         if not verified.text or not verified.used:
             return None
         # Renumber markers so the source list reads [1], [2], ... in order of first use.
         cited = [sources[m - 1] for m in verified.used]
         mapping = {old: new for new, old in enumerate(verified.used, start=1)}
         text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{mapping.get(int(m.group(1)), 0)}]", verified.text)
+        kind_note = _non_regulation_note(cited)
+        if kind_note:
+            text = f"{kind_note}\n\n{text}"
         answer = Answer(question, text, False, "llm", cited, retrieval.hits)
         answer.notices = _notices(cited)
         return answer
@@ -351,6 +367,25 @@ def _lead_in(records: list[Record]) -> str:
     if "minutes" in kinds:
         return LEAD_MIXED
     return LEAD_REGULATION
+
+
+def _non_regulation_note(cited: list[Record]) -> str | None:
+    """What an LLM answer must say when it rests on something other than a regulation: the model's own words
+    may not make that clear, so it is said here ("Sumber [2] adalah dokumen umum, bukan peraturan.")."""
+    kinds = [_source_kind(r) for r in cited]
+    if all(kind == "regulation" for kind in kinds):
+        return None
+    if all(kind == "document" for kind in kinds):
+        return LLM_FROM_DOCUMENT
+    if all(kind == "minutes" for kind in kinds):
+        return LLM_FROM_MINUTES
+    notes = []
+    for kind, name in (("document", "dokumen umum"), ("minutes", "catatan rapat")):
+        numbers = [f"[{n}]" for n, k in enumerate(kinds, start=1) if k == kind]
+        if numbers:
+            listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
+            notes.append(f"Sumber {listed} adalah {name}, bukan peraturan.")
+    return " ".join(notes)
 
 
 def _source_kind(record: Record) -> str:
@@ -451,6 +486,8 @@ def _notices(records: list[Record]) -> list[str]:
     for record in records:
         if (record.status == DICABUT or record.status_note) and revoked_notice(record) not in notices:
             notices.append(revoked_notice(record))
+        if record.scan_note and record.scan_note not in notices:  # low OCR confidence (OCR_NOTICE_BELOW)
+            notices.append(record.scan_note)
     return notices
 
 

@@ -187,21 +187,25 @@ def quoted_texts(answer: Answer) -> list[str]:
 
 
 def test_llm_answer_cites_the_retrieved_passages_renumbered_in_order(server: FakeOpenAI, data_dir: Path) -> None:
-    late, early = "Laporan pelaksanaan Tugas Pembantuan disampaikan paling lambat 14 hari", "Gubernur melapor"
+    says = {
+        BUPATI: "Laporan pelaksanaan Tugas Pembantuan disampaikan paling lambat 14 hari",
+        GUBERNUR: "Gubernur melapor paling lambat 30 hari",
+    }
+    order: list[str] = []
 
     def reply(messages: Messages) -> str:
         numbers = {label: source_number(messages, label) for label in (BUPATI, GUBERNUR)}
         assert None not in numbers.values(), numbers
         # Cite the higher-numbered source first, so the answer must renumber it [1].
-        first, second = sorted(numbers, key=lambda label: -(numbers[label] or 0))
-        return f"{late} [{numbers[first]}]. {early} [{numbers[second]}]."
+        order[:] = sorted(numbers, key=lambda label: -(numbers[label] or 0))
+        return " ".join(f"{says[label]} [{numbers[label]}]." for label in order)
 
     server.chat_reply = reply
     answer = assistant(data_dir, server).ask(Q_BUPATI)
 
     shown = answer.to_json()
     assert shown["mode"] == "llm" and shown["abstained"] is False
-    assert shown["answer"] == f"{late} [1]. {early} [2]."
+    assert shown["answer"] == f"{says[order[0]]} [1]. {says[order[1]]} [2]."
     sent = prompt_sources(server.chat_requests[0].messages)
     by_label = {s.label: s.number for s in sent}
     assert labels(answer) == sorted([BUPATI, GUBERNUR], key=lambda label: -by_label[label])

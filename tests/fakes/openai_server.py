@@ -344,7 +344,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 # --- helpers for scripting replies to Sinergi's prompts ---------------------------------------------
 
-_SOURCE = re.compile(r"^\[(\d+)\] (.+?)\n<<<\n(.*?)\n>>>", re.MULTILINE | re.DOTALL)
+_SOURCE = re.compile(r"^\[(\d+)\] ([^\n]+)\n(?:Jenis: ([^\n]+)\n)?<<<\n(.*?)\n>>>$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -352,6 +352,7 @@ class PromptSource:
     number: int
     label: str  # may end with " (DICABUT oleh ...)"
     text: str
+    kind: str = ""  # the prompt's "Jenis:" line: "peraturan", "dokumen umum (bukan peraturan)", ...
 
 
 def user_prompt(messages: list[dict[str, Any]]) -> str:
@@ -364,13 +365,17 @@ def system_prompt(messages: list[dict[str, Any]]) -> str:
 
 def prompt_sources(messages: list[dict[str, Any]]) -> list[PromptSource]:
     """The numbered SUMBER blocks of an answer prompt, in order."""
-    return [PromptSource(int(n), label, text) for n, label, text in _SOURCE.findall(user_prompt(messages))]
+    return [
+        PromptSource(int(n), label, text, kind)
+        for n, label, kind, text in _SOURCE.findall(user_prompt(messages))
+    ]
 
 
 def prompt_question(messages: list[dict[str, Any]]) -> str:
     """The PERTANYAAN line of an answer prompt ("" for other prompts)."""
-    match = re.search(r"^PERTANYAAN: (.*)$", user_prompt(messages), re.MULTILINE)
-    return match.group(1).strip() if match else ""
+    # The last one: a source's text cannot hold the prompt's own question line after its fence.
+    matches = re.findall(r"^PERTANYAAN: (.*)$", user_prompt(messages), re.MULTILINE)
+    return matches[-1].strip() if matches else ""
 
 
 def source_number(messages: list[dict[str, Any]], label: str) -> int | None:
