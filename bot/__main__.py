@@ -9,7 +9,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
@@ -192,7 +192,8 @@ async def check_token(settings: Settings) -> None:
     line (StartupError) instead of python-telegram-bot's traceback, whose message quotes the token."""
     assert settings.telegram_bot_token
     urls = {"base_url": settings.telegram_base_url, "base_file_url": settings.telegram_base_file_url}
-    bot = Bot(settings.telegram_bot_token, **{name: url for name, url in urls.items() if url})
+    overrides: dict[str, Any] = {name: url for name, url in urls.items() if url}  # unset: Bot's own defaults
+    bot = Bot(settings.telegram_bot_token, **overrides)
     try:
         async with bot:  # initialize() calls getMe
             log.info("Telegram knows the token: @%s", bot.username)

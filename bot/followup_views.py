@@ -300,7 +300,7 @@ def list_screen(
         blocks.append(attention_text(summary))
     if shown:
         blocks.append(f"<i>{esc(texts.TL_VIEW_HINT)}</i>")
-    keyboard: list[list[InlineKeyboardButton]] = []
+    keyboard: list[Sequence[InlineKeyboardButton]] = []  # rows from item_keyboard are tuples
     if own:
         keyboard += item_keyboard([r.id for r in shown if r.status not in CLOSED]).inline_keyboard
     if nav := _nav_row(code, page, pages):

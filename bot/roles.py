@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -23,7 +23,8 @@ from knowledge.users import ADMIN, StoredAnswer, User, UserStore, can_ask, may_u
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[..., Awaitable[Any]]
+# A coroutine function, as python-telegram-bot's handlers require (an awaitable alone would not do).
+Callback = Callable[..., Coroutine[Any, Any, Any]]
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 MAX_ALERT = 200  # Telegram's limit for a callback query answer
 

@@ -26,7 +26,7 @@ def stamp_confidence(document: Document, pages: list[Page]) -> None:
     pieces = {number: _pieces(page) for number, page in scanned.items()}
     for passage in document.passages:
         page = scanned.get(passage.page) if passage.page is not None else None
-        if page is None:
+        if page is None or passage.page is None:  # the second test only tells the type checker
             continue
         key = _key(passage.text)
         found = [

@@ -23,6 +23,9 @@ _MONTHS = (
 # Letters that OCR commonly produces in place of digits inside numbers.
 _DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "t": "1", "T": "1", "U": "1",
                                    "O": "0", "o": "0"})
+# Inside a year (see _year): the common look-alikes anywhere, the rarer ones only in the last position.
+_YEAR_HEAD = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"})
+_YEAR_TAIL = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1", "S": "5", "T": "7", "Z": "2"})
 
 
 def ocr_digits(token: str) -> str | None:
@@ -44,9 +47,8 @@ def _keep_breaks(repl: str | Callable[[re.Match[str]], str]) -> Callable[[re.Mat
 def _year(match: re.Match[str]) -> str:
     token = match.group(0)
     # Only the last position may be one of the rarer look-alikes (S=5, T=7, Z=2).
-    head = token[:-1].translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"}))
-    tail = token[-1].translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1",
-                                              "S": "5", "T": "7", "Z": "2"}))
+    head = token[:-1].translate(_YEAR_HEAD)
+    tail = token[-1].translate(_YEAR_TAIL)
     year = head + tail
     if year.isdigit() and 1900 <= int(year) <= 2099:
         return year

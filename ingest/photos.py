@@ -49,7 +49,7 @@ def photos_pdf(photos: list[bytes]) -> bytes:
     images = []
     for number, data in enumerate(photos, start=1):
         try:
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
             raise ReadError(f"photo {number} cannot be decoded: {exc}",

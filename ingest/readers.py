@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import charset_normalizer
 import docx
@@ -261,7 +261,8 @@ def _sniff(data: bytes, filename: str) -> _Sniffed:
         if suffix in (".pdf", ".docx"):
             raise _corrupt(name, suffix[1:].upper(), "no document header") from exc
         raise
-    return _Sniffed(_text_kind(decoded.text, name), decoded.text, decoded.note)
+    text = cast(str, decoded.text)  # _decode_text refuses what does not decode
+    return _Sniffed(_text_kind(text, name), text, decoded.note)
 
 
 def _reject_known_binary(data: bytes, name: str) -> None:
@@ -486,7 +487,7 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None, scan: ScanOptions |
 
 def _has_images(page: Any) -> bool:
     try:
-        resources = page.get("/Resources") or {}
+        resources: Any = page.get("/Resources") or {}
         xobjects = resources.get_object().get("/XObject") if resources else None
         if not xobjects:
             return False

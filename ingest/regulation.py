@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from ingest.ocr import PAGE_BREAK, ocr_digits, repair_text
 from ingest.readers import Page
@@ -226,7 +227,7 @@ def _identity_from_text(text: str, layout: _Layout) -> Identity | None:
             kind = classify_jenis(run.group(0)[starts[-1].start():])
             raw = re.fullmatch(r"([0-9lIO]+?)([A-Z]?)", match.group("nomor"))
             nomor = ocr_digits(raw.group(1)) if raw else None
-            if kind and nomor:
+            if kind and nomor and raw:  # nomor implies raw
                 tahun = int(match.group("tahun") or match.group("slash_year"))
                 return Identity(kind[0], kind[1], str(int(nomor)) + raw.group(2), tahun)
     return None
@@ -663,7 +664,8 @@ def _split_ayat(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
         if chosen is None:
             continue
         found.append((chosen, tok.start(), tok.end()))
-        last = int(re.match(r"\d+", chosen).group(0))
+        # Every candidate is a number, or a number and a letter ("2a"): the match never fails.
+        last = int(cast(re.Match[str], re.match(r"\d+", chosen)).group(0))
     return found
 
 

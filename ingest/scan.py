@@ -178,7 +178,7 @@ def scan_image(data: bytes, options: ScanOptions, frame: int = 0, turn: int = 0)
 def load_image(data: bytes, frame: int = 0) -> Image.Image:
     """The image upright (EXIF orientation applied), in RGB on white, its longer side at most MAX_SIDE."""
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         if frame:
             image.seek(frame)
         image = ImageOps.exif_transpose(image) or image
@@ -497,10 +497,10 @@ def horizontal_rules(image: Image.Image) -> list[float]:
         if previous is not None and y == previous + 1:
             previous = y
             continue
-        if start is not None:
+        if start is not None and previous is not None:  # always set together
             rules.append((start + previous) / 2)
         start = previous = y
-    if start is not None:
+    if start is not None and previous is not None:
         rules.append((start + previous) / 2)
     return [float(y) for y in rules]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from knowledge.model import (
     AMENDED,
@@ -86,7 +87,8 @@ def mentioned(match: re.Match[str], classify) -> str | None:
     kind = classify(match.group("jenis"))
     if not kind:
         return None
-    number = re.match(r"\d+", match.group("nomor")).group(0)
+    # MENTION's nomor group starts with digits, so this match never fails.
+    number = cast(re.Match[str], re.match(r"\d+", match.group("nomor"))).group(0)
     return f"{kind[0]} {int(number)}/{match.group('tahun') or match.group('slash_year')}"
 
 
@@ -119,7 +121,7 @@ def extract_status(
     if text:
         edges += _closing_provisions(text, own, title, edges, classify)
     if amended:
-        intro = next((p for p in body if not p.pasal.isdigit()), None)
+        intro = next((p for p in body if not cast(str, p.pasal).isdigit()), None)  # body: passages with a pasal
         edges.append(StatusEdge(own, _article_label(own, intro) if intro else None, amended, AMENDED,
                                 clause=_clip(intro.text) if intro else title))
     return _unique(edges), warnings
@@ -246,7 +248,7 @@ def _implementing_kept(sentence: str, own: str, article: str, classify) -> list[
 def _amended_document(body: list[Passage], title: str, own: str, classify) -> str | None:
     """The regulation an amending one amends: named in Pasal I ("Beberapa ketentuan dalam X diubah") or
     in the title ("Perubahan Kedua atas X")."""
-    romans = [p for p in body if not p.pasal.isdigit()]
+    romans = [p for p in body if not cast(str, p.pasal).isdigit()]  # body: passages with a pasal
     if not romans:
         return None
     intro = romans[0].text
@@ -255,9 +257,9 @@ def _amended_document(body: list[Passage], title: str, own: str, classify) -> st
             target = mentioned(m, classify)
             if target and target != own:
                 return target
-    m = re.search(r"Perubahan\s+(?:\w+\s+)?atas\s+", title, re.IGNORECASE)
-    if m:
-        found = MENTION.search(title, m.end())
+    phrase = re.search(r"Perubahan\s+(?:\w+\s+)?atas\s+", title, re.IGNORECASE)
+    if phrase:
+        found = MENTION.search(title, phrase.end())
         if found:
             return mentioned(found, classify)
     return None

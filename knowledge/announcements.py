@@ -21,9 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.dates import parse_indonesian_date
@@ -466,12 +467,15 @@ class AnnouncementStore:
             if len(rows) < limit:
                 ordinary = query.where(AnnouncementRow.mandatory.is_(False)).limit(limit - len(rows))
                 rows += session.execute(ordinary).all()
-            table = AnnouncementDeliveryRow.__table__
+            table = cast(Table, AnnouncementDeliveryRow.__table__)  # declared as a FromClause; a Table here
             for row in rows:
-                result = session.execute(
-                    update(table)
-                    .where(table.c.id == row.id, table.c.status == PENDING)
-                    .values(status=CLAIMED, claimed_at=now)
+                result = cast(
+                    CursorResult[Any],  # what executing an UPDATE returns; the stubs say Result
+                    session.execute(
+                        update(table)
+                        .where(table.c.id == row.id, table.c.status == PENDING)
+                        .values(status=CLAIMED, claimed_at=now)
+                    ),
                 )
                 if result.rowcount == 1:
                     claimed.append(Delivery(row.id, row.announcement_id, row.chat_id, row.user_id, row.attempts))
@@ -482,7 +486,7 @@ class AnnouncementStore:
         if not outcomes:
             return
         now = now or utcnow()
-        table = AnnouncementDeliveryRow.__table__
+        table = cast(Table, AnnouncementDeliveryRow.__table__)  # declared as a FromClause; a Table here
         # The common case (delivered) in one statement for the whole batch; the rest need a look at the row.
         delivered = [o for o in outcomes if o.status == SENT]
         with self.sessions.begin() as session:
@@ -532,13 +536,16 @@ class AnnouncementStore:
     def fail_remaining(self, announcement_id: int, error: str) -> int:
         """The content itself cannot be sent (e.g. the original message was deleted): fail what is left."""
         with self.sessions.begin() as session:
-            result = session.execute(
-                update(AnnouncementDeliveryRow)
-                .where(
-                    AnnouncementDeliveryRow.announcement_id == announcement_id,
-                    AnnouncementDeliveryRow.status == PENDING,
-                )
-                .values(status=FAILED, error=error, finished_at=utcnow())
+            result = cast(
+                CursorResult[Any],  # what executing an UPDATE returns; the stubs say Result
+                session.execute(
+                    update(AnnouncementDeliveryRow)
+                    .where(
+                        AnnouncementDeliveryRow.announcement_id == announcement_id,
+                        AnnouncementDeliveryRow.status == PENDING,
+                    )
+                    .values(status=FAILED, error=error, finished_at=utcnow())
+                ),
             )
             return int(result.rowcount or 0)
 
@@ -547,10 +554,13 @@ class AnnouncementStore:
         module docstring for why they are not re-sent). One sender per database is assumed: Telegram lets
         only one process poll a bot anyway."""
         with self.sessions.begin() as session:
-            result = session.execute(
-                update(AnnouncementDeliveryRow)
-                .where(AnnouncementDeliveryRow.status == CLAIMED)
-                .values(status=UNKNOWN, error=INTERRUPTED, finished_at=utcnow())
+            result = cast(
+                CursorResult[Any],  # what executing an UPDATE returns; the stubs say Result
+                session.execute(
+                    update(AnnouncementDeliveryRow)
+                    .where(AnnouncementDeliveryRow.status == CLAIMED)
+                    .values(status=UNKNOWN, error=INTERRUPTED, finished_at=utcnow())
+                ),
             )
             return int(result.rowcount or 0)
 
@@ -650,13 +660,16 @@ class AnnouncementStore:
             row = session.get(AnnouncementRow, announcement_id)
             if row is None or row.status == CANCELLED:
                 return 0
-            result = session.execute(
-                update(AnnouncementDeliveryRow)
-                .where(
-                    AnnouncementDeliveryRow.announcement_id == announcement_id,
-                    AnnouncementDeliveryRow.status == UNKNOWN,
-                )
-                .values(status=PENDING, next_attempt_at=now, error=None, finished_at=None)
+            result = cast(
+                CursorResult[Any],  # what executing an UPDATE returns; the stubs say Result
+                session.execute(
+                    update(AnnouncementDeliveryRow)
+                    .where(
+                        AnnouncementDeliveryRow.announcement_id == announcement_id,
+                        AnnouncementDeliveryRow.status == UNKNOWN,
+                    )
+                    .values(status=PENDING, next_attempt_at=now, error=None, finished_at=None)
+                ),
             )
             count = int(result.rowcount or 0)
             if count:
@@ -740,7 +753,8 @@ class AnnouncementStore:
     def opt_in(self, user_id: int) -> bool:
         """/langganan (also after having blocked the bot). False if the user was already subscribed."""
         with self.sessions.begin() as session:
-            result = session.execute(delete(AnnouncementOptOutRow).where(AnnouncementOptOutRow.user_id == user_id))
+            statement = delete(AnnouncementOptOutRow).where(AnnouncementOptOutRow.user_id == user_id)
+            result = cast(CursorResult[Any], session.execute(statement))  # a DELETE's result; the stubs say Result
             return bool(result.rowcount)
 
     def unblocked(self, user_id: int) -> None:

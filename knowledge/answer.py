@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from knowledge.bm25 import tokenize
@@ -17,7 +17,7 @@ from knowledge.citations import verify_answer
 from knowledge.config import Settings
 from knowledge.conversation import Conversations
 from knowledge.corpus import Corpus, Record, normalize_term
-from knowledge.followups import followup_answer
+from knowledge.followup_questions import followup_answer
 from knowledge.llm import NOT_FOUND, LLMClient
 from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, is_placeholder
 from knowledge.query import Expander
@@ -247,11 +247,10 @@ class Assistant:
         if not retrieved or confidence < ANSWER_THRESHOLD:
             answer = Answer(question, self.refusal(english), True, "extractive", retrieved=retrieved)
         else:
-            answer = None
+            generated = None
             if self.llm is not None:
-                answer = self._llm_answer(question, retrieval, standalone)
-            if answer is None:
-                answer = self._extractive_answer(question, retrieval)
+                generated = self._llm_answer(question, retrieval, standalone)
+            answer = generated if generated is not None else self._extractive_answer(question, retrieval)
         answer.confidence = confidence
         if missing and not answer.abstained:
             names = ", ".join(ref.canonical or ref.text for ref in missing)
@@ -468,7 +467,9 @@ def _fields_asked(text: str, question: str) -> str | None:
     if len(fields) < 3 or len(fields) < 0.6 * len(lines):
         return None
     asked = set(tokenize(Expander().expand(question, meeting=True)))
-    wanted = [line for line in fields if set(tokenize(_FIELD_LINE.match(line).group("key"))) & asked]
+    # Every line of `fields` matched _FIELD_LINE above.
+    keys = {line: cast(re.Match[str], _FIELD_LINE.match(line)).group("key") for line in fields}
+    wanted = [line for line in fields if set(tokenize(keys[line])) & asked]
     if not wanted or len(wanted) == len(fields):
         return None
     return "\n".join(line.strip() for line in wanted)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from knowledge.numerals import parse_words, roman_value, to_roman
 
@@ -124,7 +125,7 @@ def read_number(text: str, at: int) -> tuple[str, int] | None:
     roman = _ROMAN.match(text, at)
     if roman and roman_value(roman.group(1)) is not None:
         return roman.group(1), roman.end()
-    words = []
+    words: list[re.Match[str]] = []
     for word in _WORDS.finditer(text, at):
         if text[(words[-1].end() if words else at) : word.start()].strip():
             break
@@ -185,7 +186,9 @@ def _read_ayats(text: str, end: int, mention: ArticleMention, require_keyword: b
 
 def _ayat_at(text: str, at: int, first: bool, bare_parens: bool) -> tuple[str, int] | None:
     keyword = _AYAT_WORD.match(text, at)
-    pos = keyword.end() if keyword else (re.compile(r"\s*,?\s*").match(text, at).end() if first else at)
+    # The separator pattern also matches the empty string, so its match never fails.
+    separator = re.compile(r"\s*,?\s*")
+    pos = keyword.end() if keyword else (cast(re.Match[str], separator.match(text, at)).end() if first else at)
     parens = _PARENS.match(text, pos)
     if parens and (keyword or bare_parens):
         return parens.group(1), parens.end()

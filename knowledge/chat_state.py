@@ -4,9 +4,10 @@ of the bot forgets nothing a person is in the middle of."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import ChatStateRow, utcnow
@@ -39,5 +40,6 @@ class ChatState:
 
     def delete(self, scope: str, key: str) -> bool:
         with self.sessions.begin() as session:
-            result = session.execute(delete(ChatStateRow).where(ChatStateRow.scope == scope, ChatStateRow.key == key))
+            statement = delete(ChatStateRow).where(ChatStateRow.scope == scope, ChatStateRow.key == key)
+            result = cast(CursorResult[Any], session.execute(statement))  # a DELETE's result; the stubs say Result
             return bool(result.rowcount)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -257,7 +258,7 @@ def _articles_problem(
                 return ARTICLE_NOT_CITED
             continue
         for pasal in mention.pasals:
-            ayats = mention.ayats or [None]
+            ayats: Sequence[str | None] = mention.ayats or [None]
             if not all(any(corpus.has_article(d, pasal, a) for d in docs) for a in ayats):
                 return ARTICLE_MISSING
             if not all(_article_cited(docs, pasal, a, cited, referred) for a in ayats):

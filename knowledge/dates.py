@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -64,7 +64,7 @@ _DURATION_DAYS: dict[str, int] = {"hari": 1, "minggu": 7, "pekan": 7, "bulan": -
 _PERIOD_MONTHS: dict[str, int] = {"bulan": 1, "triwulan": 3, "kuartal": 3, "semester": 6, "tahun": 12}
 
 
-def _alternation(words: object) -> str:
+def _alternation(words: Iterable[object]) -> str:
     # Longest first so that "Maret" wins over "Mar" and "III" over "I".
     return "|".join(sorted((re.escape(str(w)) for w in words), key=len, reverse=True))
 
@@ -346,7 +346,7 @@ def find_due_date(text: str, reference: date | None = None) -> tuple[date | None
         mentions = _mentions(text, reference)
     except (ValueError, OverflowError, KeyError):
         mentions = []
-    cued = [(m, s) for m in mentions if (s := _cue_start(text, m)) is not None]
+    cued: list[tuple[_Mention, int | None]] = [(m, s) for m in mentions if (s := _cue_start(text, m)) is not None]
     for group in (cued, [(m, None) for m in reversed(mentions)]):
         for mention, start in group:
             if mention.value is not None:

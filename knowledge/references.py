@@ -196,7 +196,8 @@ def _meeting_refs(question: str, corpus: Corpus) -> list[DocRef]:
         return []
     words = [m for m in re.finditer(r"[A-Za-z0-9]+", question) if len(m.group()) > 3]
     meeting_docs = [i for i in corpus.docs.values() if i.doc_type in ("notulen", "rekomendasi")]
-    named, matched = [], set()
+    named: list[str] = []
+    matched: set[tuple[int, int]] = set()
     for info in meeting_docs:
         meeting = info.info.get("meeting") or {}
         # Place and date name the meeting and nothing else; words of the title also route the search but

@@ -34,9 +34,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -376,15 +377,22 @@ def _rows(session: Session, keys: Sequence[SentKey]) -> list[FollowUpReminderRow
 def recover_interrupted(sessions: sessionmaker[Session]) -> int:
     """At start-up: claims left "sending" by a process that died mid-send become "unknown" (never re-sent)."""
     with sessions.begin() as session:
-        reminders = session.execute(
-            update(FollowUpReminderRow)
-            .where(FollowUpReminderRow.status == SENDING)
-            .values(status=UNKNOWN, error="interrupted while sending", finished_at=utcnow())
+        # UPDATEs return a CursorResult, which has a rowcount; the stubs say Result.
+        reminders = cast(
+            CursorResult[Any],
+            session.execute(
+                update(FollowUpReminderRow)
+                .where(FollowUpReminderRow.status == SENDING)
+                .values(status=UNKNOWN, error="interrupted while sending", finished_at=utcnow())
+            ),
         ).rowcount
-        digests = session.execute(
-            update(FollowUpDigestRow)
-            .where(FollowUpDigestRow.status == SENDING)
-            .values(status=UNKNOWN, error="interrupted while sending", finished_at=utcnow())
+        digests = cast(
+            CursorResult[Any],
+            session.execute(
+                update(FollowUpDigestRow)
+                .where(FollowUpDigestRow.status == SENDING)
+                .values(status=UNKNOWN, error="interrupted while sending", finished_at=utcnow())
+            ),
         ).rowcount
     return int(reminders or 0) + int(digests or 0)
 

@@ -423,7 +423,7 @@ def _announcements(
 _NEWEST_FIRST = (FeedbackRow.updated_at.desc(), FeedbackRow.id.desc())
 
 
-def _negative(since: datetime | None = None) -> Select[tuple[FeedbackRow]]:
+def _negative(since: datetime | None = None) -> Select[FeedbackRow]:
     """👎 rows, given or commented on at `since` (stored UTC, naive) or later."""
     query = select(FeedbackRow).where(FeedbackRow.rating < 0)
     if since is not None:
@@ -431,7 +431,7 @@ def _negative(since: datetime | None = None) -> Select[tuple[FeedbackRow]]:
     return query
 
 
-def _feedback_lines(session: Session, query: Select[tuple[FeedbackRow]], zone: ZoneInfo) -> list[FeedbackLine]:
+def _feedback_lines(session: Session, query: Select[FeedbackRow], zone: ZoneInfo) -> list[FeedbackLine]:
     rows = list(session.scalars(query))
     names = _user_names(session, {r.user_id for r in rows})
     return [

@@ -35,7 +35,7 @@ PRIMARY_WEIGHT = 1.2
 PRIMARY_WINDOW = 30  # how far down the primary regulation's best passage may be to be moved up ...
 PRIMARY_MIN_SCORE = 0.4  # ... and how close its score must be to the first one's
 # Officials cite articles: the general elucidation is background, seldom the answer itself.
-PART_WEIGHT = {PENJELASAN_UMUM: 0.8, PENJELASAN: 0.9}
+PART_WEIGHT: dict[str | None, float] = {PENJELASAN_UMUM: 0.8, PENJELASAN: 0.9}
 
 
 _DEFINITION_QUESTION = re.compile(

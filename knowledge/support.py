@@ -191,9 +191,9 @@ class SupportChecker:
             )
             return None
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1.0, norms)
+        unit = vectors / np.where(norms == 0, 1.0, norms)
         return [
-            max((float(vectors[row] @ vectors[p]) for p in pieces), default=0.0)
+            max((float(unit[row] @ unit[p]) for p in pieces), default=0.0)
             for row, pieces in zip(claim_rows, piece_rows, strict=True)
         ]
 

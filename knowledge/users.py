@@ -13,9 +13,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chat_state import ChatState
@@ -449,10 +450,11 @@ class UserStore:
         """Forget expired state and old answer contexts (feedback keeps its own copy). Returns rows removed."""
         now = now or utcnow()
         with self.sessions.begin() as session:
-            states = session.execute(
-                delete(ChatStateRow).where(ChatStateRow.expires_at.is_not(None), ChatStateRow.expires_at <= now)
-            ).rowcount
-            answers = session.execute(delete(AnswerRow).where(AnswerRow.created_at < now - ANSWER_RETENTION)).rowcount
+            # DELETEs return a CursorResult, which has a rowcount; the stubs say Result.
+            expired = delete(ChatStateRow).where(ChatStateRow.expires_at.is_not(None), ChatStateRow.expires_at <= now)
+            states = cast(CursorResult[Any], session.execute(expired)).rowcount
+            old = delete(AnswerRow).where(AnswerRow.created_at < now - ANSWER_RETENTION)
+            answers = cast(CursorResult[Any], session.execute(old)).rowcount
         self.rate.forget_idle()
         return int(states or 0) + int(answers or 0)
 

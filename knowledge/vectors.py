@@ -13,7 +13,7 @@ from typing import Any
 import chromadb
 import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from knowledge.config import Settings
@@ -180,7 +180,7 @@ class VectorIndex:
         return self._collection.count()
 
     def add(self, embedded: Embedded) -> None:
-        nodes = []
+        nodes: list[BaseNode] = []  # what ChromaVectorStore.add takes
         for unit_id, passage, text, vector in zip(
             embedded.ids, embedded.passages, embedded.texts, embedded.vectors, strict=True
         ):

@@ -83,6 +83,12 @@ ITEM_HEADERS = tuple(c.header for c in ITEM_COLUMNS)
 UNIT_HEADERS = ("Unit", "Selesai", "Dalam proses", "Terlambat", "Tanpa tenggat", "Dibatalkan", "Jumlah")
 UNITS_TOTAL = "Jumlah butir tindak lanjut"
 
+
+def _deliveries_in(statuses: tuple[str, ...]) -> Callable[[Any], Any]:
+    """The value of one delivery column: how many of an announcement's deliveries are in `statuses`."""
+    return lambda a: sum(a.deliveries[x] for x in statuses)
+
+
 ANNOUNCEMENT_COLUMNS = (
     Column("No.", lambda a: a.id, 7),
     Column("Dibuat", lambda a: a.created_at, 17, DATETIME_FORMAT),
@@ -94,7 +100,7 @@ ANNOUNCEMENT_COLUMNS = (
     Column("Dijadwalkan", lambda a: a.scheduled_at, 17, DATETIME_FORMAT),
     Column("Selesai dikirim", lambda a: a.finished_at, 17, DATETIME_FORMAT),
     Column("Jumlah penerima", lambda a: sum(a.deliveries.values()), 10),
-    *(Column(name, lambda a, s=statuses: sum(a.deliveries[x] for x in s), 10) for name, statuses in DELIVERY_COLUMNS),
+    *(Column(name, _deliveries_in(statuses), 10) for name, statuses in DELIVERY_COLUMNS),
 )
 ANNOUNCEMENT_HEADERS = tuple(c.header for c in ANNOUNCEMENT_COLUMNS)
 

@@ -19,7 +19,8 @@ from bot.reminders import run_reminders, set_clock
 from ingest.pipeline import IngestReport, Pipeline
 from knowledge.config import Settings, get_settings
 from knowledge.corpus import Corpus as Snapshot
-from knowledge.followups import answer_followup_question, followup_answer, list_followups
+from knowledge.followup_questions import answer_followup_question, followup_answer
+from knowledge.followups import list_followups
 from knowledge.store import KnowledgeStore
 from knowledge.users import SEKRETARIAT
 

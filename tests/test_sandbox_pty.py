@@ -8,6 +8,7 @@ written by the test with a deadline three weeks ahead, so nothing is due before 
 
 from __future__ import annotations
 
+import codecs
 import os
 import pty
 import re
@@ -67,6 +68,10 @@ class Pty:
         )  # fmt: skip
         os.close(slave)
         self.master = master
+        # A read may end inside a multi-byte character or an escape sequence: decode incrementally and strip
+        # escapes from everything read so far.
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.raw = ""
         self.output = ""
         self.position = 0
 
@@ -91,7 +96,8 @@ class Pty:
             if not chunk:
                 stderr = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise AssertionError(f"the sandbox ended before {texts!r}:\n{fresh[-3000:]}\n{stderr[-3000:]}")
-            self.output += _ESCAPES.sub("", chunk.decode("utf-8", "replace"))
+            self.raw += self.decoder.decode(chunk)
+            self.output = _ESCAPES.sub("", self.raw)
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -120,8 +120,8 @@ async def ask(
         return
     wait = svc.users.allow_question(user.id, lookup=lookup)
     if wait:
-        limit = svc.users.rate.limit
-        await message.reply_text(texts.RATE_LIMITED.format(limit=limit, seconds=max(1, math.ceil(wait))))
+        per_minute = svc.users.rate.limit
+        await message.reply_text(texts.RATE_LIMITED.format(limit=per_minute, seconds=max(1, math.ceil(wait))))
         return
 
     await chat.send_action(ChatAction.TYPING)

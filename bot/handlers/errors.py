@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 _HANDLER_ATTR = "sinergi_handler"
 
 
-def tracked(callback: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def tracked(callback: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Coroutine[Any, Any, Any]]:
     """Stamp the handler's name on an exception on its way to the error handler (PTB does not pass it)."""
 
     @functools.wraps(callback)

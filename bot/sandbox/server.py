@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from aiohttp import web
@@ -54,8 +54,8 @@ R = TypeVar("R")
 
 
 def _on_server_loop(
-    func: Callable[Concatenate[BotApiServer, P], Awaitable[R]],
-) -> Callable[Concatenate[BotApiServer, P], Awaitable[R]]:
+    func: Callable[Concatenate[BotApiServer, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[BotApiServer, P], Coroutine[Any, Any, R]]:
     """Let a coroutine of the control API be awaited from another event loop (e.g. a UI thread)."""
 
     @functools.wraps(func)

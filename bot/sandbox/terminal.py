@@ -295,8 +295,8 @@ class Terminal:
         report = await run_reminders(self.application)
         await self.wait_for_bot()
         if report.skipped:
-            start, end = (hour.replace(":", ".") for hour in (settings.reminder_time, settings.reminder_until))
-            self.write(self.style.dim(OUTSIDE_HOURS.format(start=start, end=end)))
+            opens, closes = (hour.replace(":", ".") for hour in (settings.reminder_time, settings.reminder_until))
+            self.write(self.style.dim(OUTSIDE_HOURS.format(start=opens, end=closes)))
         elif not (report.messages or report.digests or report.failed):
             self.write(self.style.dim("(tidak ada pengingat yang jatuh tempo)"))
 

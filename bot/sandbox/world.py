@@ -74,10 +74,10 @@ class World:
                     if chat.username and not chat.is_private and chat.username.lower() == chat_id[1:].lower():
                         return chat
             raise bad_request(CHAT_NOT_FOUND)
-        chat = self.chats.get(chat_id)
-        if chat is None:
+        found = self.chats.get(chat_id)
+        if found is None:
             raise bad_request(CHAT_NOT_FOUND)
-        return chat
+        return found
 
     def user_json(self, user_id: int) -> JSON:
         if user_id == self.bot.id:
