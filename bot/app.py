@@ -21,7 +21,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -29,12 +28,14 @@ from telegram.ext import (
 )
 
 from bot import keyboards, sender
+from bot.context import CONTEXT_TYPES, BotContext
 from bot.handlers import (
     admin,
     announce,
     ask,
     documents,
     feedback,
+    followup_actions,
     groups,
     info,
     media,
@@ -48,14 +49,16 @@ from bot.handlers.reports import register as register_reports
 from bot.persistence import SqlPersistence
 from bot.processor import PerChatUpdateProcessor
 from bot.reminders import install_reminders
-from bot.services import Services, install, services
+from bot.services import Services, install
 from knowledge.answer import Assistant
 from knowledge.config import Settings
 from knowledge.users import UserStore
 
 log = logging.getLogger(__name__)
 
-GATE, CAPTURE, MAIN = -2, -1, 0  # handler groups: lower runs first
+# Handler groups, lower runs first: the gate; the follow-up prompts; "#ID" replies and the comment after 👍/👎;
+# everything else. A prompt that takes a message stops it there; one that ends lets it go on to the next group.
+GATE, PROMPTS, CAPTURE, MAIN = -3, -2, -1, 0
 MEMBER_COMMANDS = [
     BotCommand("tanya", "Ajukan pertanyaan"),
     BotCommand("pasal", "Tampilkan bunyi pasal: /pasal NOMOR [ayat N] [PERATURAN]"),
@@ -88,6 +91,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(token)
+        .context_types(CONTEXT_TYPES)  # handlers and jobs get a BotContext (context.services, context.sender)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(AIORateLimiter(max_retries=2, overall_max_rate=sender.overall_rate(settings)))
         .concurrent_updates(PerChatUpdateProcessor())
@@ -117,8 +121,10 @@ def _register(app: Application) -> None:
     text = filters.TEXT & ~filters.COMMAND
 
     app.add_handler(TypeHandler(Update, groups.group_gate), GATE)
-    register_followups(app, CAPTURE)  # its prompt answers and "#ID" replies come before the comment capture
-    app.add_handler(MessageHandler(filters.TEXT, feedback.capture_comment), CAPTURE)
+    # Its own group: /tindaklanjut ends a waiting prompt there and goes on to the comment capture and the command.
+    app.add_handler(followup_actions.conversation(), PROMPTS)
+    register_followups(app, CAPTURE)  # its "#ID" replies come before the comment capture
+    app.add_handler(feedback.conversation(), CAPTURE)  # 👍/👎 and the comment that may follow
 
     app.add_handler(registration.conversation())
     app.add_handler(announce.conversation())  # before /batal below, which it must see while composing
@@ -145,7 +151,6 @@ def _register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(registration.on_decision, pattern=keyboards.REGISTRATION_PATTERN))
     app.add_handler(CallbackQueryHandler(passages.on_source, pattern=keyboards.SOURCE_PATTERN))
     app.add_handler(CallbackQueryHandler(passages.on_related, pattern=keyboards.RELATED_PATTERN))
-    app.add_handler(CallbackQueryHandler(feedback.on_feedback, pattern=keyboards.FEEDBACK_PATTERN))
 
     app.add_handler(MessageHandler(private & text, ask.on_private_text))
     app.add_handler(MessageHandler(group & text, ask.on_group_text))
@@ -167,11 +172,11 @@ async def _post_init(application: Application) -> None:
     log.info("Sinergi bot @%s is ready", bot.username)
 
 
-async def _housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    removed = services(context).users.purge()
+async def _housekeeping(context: BotContext) -> None:
+    removed = context.services.users.purge()
     log.info("housekeeping removed %d expired rows", removed)
 
 
-async def _ignore(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _ignore(update: object, context: BotContext) -> None:
     pass
 

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, CallbackContext, ContextTypes
+from telegram.ext import Application
 
 from bot import texts
+from bot.context import BotContext
 from bot.followup_views import ButtonMessage, Screen, reminder_messages, weekly_digest
-from bot.services import Services, services
+from bot.services import Services, services_of
 from knowledge.db import FollowUpRow
 from knowledge.duplicates import open_pairs
 from knowledge.followups import list_followups
@@ -54,7 +55,7 @@ from knowledge.reminders import (
     sent_keys,
 )
 from knowledge.reports import build_chart, report_filenames
-from knowledge.users import ADMIN, APPROVED, SEKRETARIAT, User, UserStore
+from knowledge.users import APPROVED, User, UserStore, report_recipients
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,6 @@ def set_clock(application: Application, clock: Clock) -> None:
     application.bot_data[CLOCK_KEY] = clock
 
 
-def app_services(application: Application) -> Services:
-    return services(CallbackContext(application))
-
-
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -89,7 +86,7 @@ def local_now(application: Application) -> datetime:
     moment = application.bot_data.get(CLOCK_KEY, system_clock)()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone(app_services(application).settings.timezone))
+    return moment.astimezone(zone(services_of(application).settings.timezone))
 
 
 def local_today(application: Application) -> date:
@@ -97,13 +94,12 @@ def local_today(application: Application) -> date:
 
 
 def followup_sessions(application: Application) -> sessionmaker[Session]:
-    return app_services(application).users.sessions
+    return services_of(application).users.sessions
 
 
 def secretariat(users: UserStore) -> list[User]:
-    """Who hears about the officials' reports: the secretariat, or the admins while there is none."""
-    approved = users.list_users(APPROVED)
-    return [u for u in approved if u.role == SEKRETARIAT] or [u for u in approved if u.role == ADMIN]
+    """Who hears about the officials' reports (knowledge.users.report_recipients)."""
+    return report_recipients(users.list_users(APPROVED))
 
 
 @dataclass
@@ -115,7 +111,7 @@ class RunReport:
     skipped: str | None = None
 
 
-async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminder_job(context: BotContext) -> None:
     report = await run_reminders(context.application)
     if report.messages or report.failed or report.digests:
         log.info(
@@ -132,7 +128,7 @@ async def run_reminders(application: Application) -> RunReport:
 
 
 async def _run(application: Application) -> RunReport:
-    svc = app_services(application)
+    svc = services_of(application)
     schedule = Schedule.from_settings(svc.settings)
     now = local_now(application)
     if not schedule.sending_time(now):
@@ -272,7 +268,7 @@ async def digest_chart(svc: Services, today: date) -> bytes | None:
 
 def install_reminders(application: Application) -> None:
     """Mark sends a previous process left unfinished, then schedule the job (REMINDER_CHECK_MINUTES=0: none)."""
-    svc = app_services(application)
+    svc = services_of(application)
     interrupted = recover_interrupted(svc.users.sessions)
     if interrupted:
         log.warning("%d reminder(s) were being sent when the bot stopped; marked unknown, not re-sent", interrupted)

@@ -15,11 +15,11 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext
 
 from bot import texts
-from bot.services import services
-from knowledge.users import ADMIN, StoredAnswer, User, UserStore, can_ask, may_use_answer
+from bot.context import BotContext
+from knowledge.users import StoredAnswer, User, UserStore, can_ask, may_administer, may_use_answer
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def refusal(user: User | None) -> str:
     return texts.ACCESS_BY_STATUS.get(user.status, texts.NOT_REGISTERED)
 
 
-async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def say(update: Update, context: CallbackContext, text: str) -> None:
     """Answer where the update came from: an alert for a button, else a message in the chat."""
     if update.callback_query is not None:
         await update.callback_query.answer(_plain(text)[:MAX_ALERT], show_alert=True)
@@ -66,8 +66,8 @@ def members_only(func: Callback) -> Callback:
     """Approved users anywhere; in an allowed group, its members too (see knowledge.users.can_ask)."""
 
     @functools.wraps(func)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
-        users = services(context).users
+    async def wrapper(update: Update, context: BotContext, *args: Any, **kwargs: Any) -> Any:
+        users = context.services.users
         if update.effective_user is None or update.effective_chat is None:
             return None
         user = current_user(update, users)
@@ -82,7 +82,7 @@ def members_only(func: Callback) -> Callback:
 
 async def recheck(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     allowed: Callable[[User], bool] | None = None,
     *,
     denied: str = texts.ADMIN_ONLY,
@@ -91,7 +91,7 @@ async def recheck(
     """The user behind the update as the users table says now, if approved and `allowed`; otherwise they are
     told why not (`denied` for an active user without the right, their status otherwise; `ended` adds that the
     dialogue they were in is over) and None."""
-    user = current_user(update, services(context).users)
+    user = current_user(update, context.services.users)
     reason = _refusal(user, allowed, denied)
     if reason is None:
         return user
@@ -104,7 +104,7 @@ def requires(
     *,
     denied: str,
     ended: str | None = None,
-    cleanup: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None,
+    cleanup: Callable[[Update, BotContext], Awaitable[None]] | None = None,
     result: Any = None,
 ) -> Callable[[Callback], Callback]:
     """A handler (a command, or any step of a dialogue) that runs only for an approved user `allowed` now.
@@ -115,8 +115,8 @@ def requires(
 
     def decorator(func: Callback) -> Callback:
         @functools.wraps(func)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
-            user = current_user(update, services(context).users)
+        async def wrapper(update: Update, context: BotContext, *args: Any, **kwargs: Any) -> Any:
+            user = current_user(update, context.services.users)
             reason = _refusal(user, allowed, denied)
             if reason is None:
                 return await func(update, context, *args, **kwargs)
@@ -139,14 +139,10 @@ def _refusal(user: User | None, allowed: Callable[[User], bool] | None, denied: 
     return denied if user is not None and user.active else refusal(user)
 
 
-def _is_admin(user: User) -> bool:
-    return user.role == ADMIN
+admins_only = requires(may_administer, denied=texts.ADMIN_ONLY)
 
 
-admins_only = requires(_is_admin, denied=texts.ADMIN_ONLY)
-
-
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str, ended: str | None) -> None:
+async def _refuse(update: Update, context: CallbackContext, reason: str, ended: str | None) -> None:
     if ended is None:
         await say(update, context, reason)
         return
@@ -162,12 +158,12 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: st
             log.debug("could not close the panel of an ended dialogue: %s", error)
 
 
-async def owned_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer_id: str) -> StoredAnswer | None:
+async def owned_answer(update: Update, context: BotContext, answer_id: str) -> StoredAnswer | None:
     """The stored answer behind an answer button, if the one pressing may use it (see
     knowledge.users.may_use_answer); otherwise an alert says why and None."""
     query, tg_user = update.callback_query, update.effective_user
     assert query is not None and tg_user is not None
-    users = services(context).users
+    users = context.services.users
     stored = users.get_answer(answer_id)
     if stored is None:
         await query.answer(texts.ANSWER_EXPIRED, show_alert=True)
@@ -182,7 +178,7 @@ async def owned_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answe
 
 def private_only(func: Callback) -> Callback:
     @functools.wraps(func)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE, *args: Any, **kwargs: Any) -> Any:
+    async def wrapper(update: Update, context: BotContext, *args: Any, **kwargs: Any) -> Any:
         if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
             await say(update, context, texts.PRIVATE_ONLY)
             return None

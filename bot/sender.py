@@ -86,8 +86,9 @@ def install(application: Application, settings: Settings, users: UserStore) -> S
     return sender
 
 
-def sender_of(context: CallbackContext) -> Sender:
-    return context.application.bot_data[_KEY]
+def sender_of(application: Application) -> Sender:
+    """Handlers read it as `context.sender` (bot/context.py)."""
+    return application.bot_data[_KEY]
 
 
 class Pacer:

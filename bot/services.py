@@ -1,10 +1,11 @@
-"""The objects every handler needs, kept in application.bot_data (bot_data is not persisted)."""
+"""The objects every handler needs, kept in application.bot_data (bot_data is not persisted). Handlers read
+them as `context.services` (bot/context.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
 
 from knowledge.answer import Assistant
 from knowledge.config import Settings
@@ -25,5 +26,6 @@ def install(application: Application, services: Services) -> None:
     application.bot_data[_KEY] = services
 
 
-def services(context: CallbackContext) -> Services:
-    return context.application.bot_data[_KEY]
+def services_of(application: Application) -> Services:
+    """For code that holds the application rather than a context (jobs' helpers, the sandbox)."""
+    return application.bot_data[_KEY]

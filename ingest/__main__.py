@@ -9,8 +9,9 @@ import logging
 import sys
 from pathlib import Path
 
-from ingest.messages import ACTIONS, warning_text
-from ingest.pipeline import IngestReport, Pipeline
+from ingest.messages import ACTIONS
+from ingest.notices import in_indonesian
+from ingest.pipeline import FileAction, IngestReport, Pipeline
 from ingest.status_sources import read_status_sources
 from knowledge.cli import (
     EXIT_BUSY,
@@ -100,23 +101,23 @@ class TerminalProgress:
 
 def print_human(report: IngestReport) -> None:
     for f in report.files:
-        if f.action == "unchanged":
+        if f.action == FileAction.UNCHANGED:
             continue
         label = f"{ACTIONS.get(f.action, f.action.upper()):<10}"
-        if f.action == "failed":
+        if f.action == FileAction.FAILED:
             print(f"{label} {f.path}: {f.pesan or f.error}")
             continue
-        if f.action == "skipped":
+        if f.action == FileAction.SKIPPED:
             print(f"{label} {f.path}")
             for warning in f.warnings:
-                print(f"           ! {warning_text(warning)}")
+                print(f"           ! {in_indonesian(warning)}")
             continue
         line = f"{label} {f.path}"
         if f.doc:
             line += f" → {f.doc} ({f.passages} bagian)"
         print(line)
         for warning in f.warnings:
-            print(f"           ! {warning_text(warning)}")
+            print(f"           ! {in_indonesian(warning)}")
     for change in report.status_changes:
         by = f" oleh {change.revoked_by}" if change.revoked_by else ""
         print(f"{'STATUS':<10} {change.doc}: {change.old} → {change.new}{by}")
@@ -185,10 +186,10 @@ def status_only(store: KnowledgeStore, args: argparse.Namespace, progress) -> in
         print(json.dumps(report.summary(), ensure_ascii=False))
         return 0
     for path, why in report.skipped:
-        why = "bukan peraturan" if why == "not a regulation" else warning_text(why)
-        print(f"{ACTIONS['skipped']:<10} {path}: {why}")
+        why = "bukan peraturan" if why == "not a regulation" else in_indonesian(why)
+        print(f"{ACTIONS[FileAction.SKIPPED]:<10} {path}: {why}")
     for warning in report.warnings:
-        print(f"           ! {warning_text(warning)}")
+        print(f"           ! {in_indonesian(warning)}")
     for change in report.status_changes:
         by = f" oleh {change.revoked_by}" if change.revoked_by else ""
         print(f"{'STATUS':<10} {change.doc}: {change.old} → {change.new}{by}")

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from ingest.notices import Notice, NoticeCode
 from ingest.readers import Page
 from knowledge.dates import MONTHS, find_due_date, format_indonesian_date, parse_indonesian_date
-from knowledge.model import NOTULEN, REKOMENDASI, Document, FollowUp, Meeting, Passage, citation_label
+from knowledge.model import NOTULEN, REKOMENDASI, Document, FollowUp, FollowUpStatus, Meeting, Passage, citation_label
 from knowledge.units import ABBREVIATIONS, display_unit, looks_like_unit, split_units, title_case
 
 MAX_PASSAGE_CHARS = 1200
@@ -128,13 +129,13 @@ _COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 # Status words -> FollowUp status; order matters ("belum selesai" is not "selesai").
-_STATUSES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"batal|ditiadakan|tidak\s+dilanjutkan|cancel", re.I), "dibatalkan"),
-    (re.compile(r"terlambat|lewat|overdue|tertunda|melewati", re.I), "terlambat"),
-    (re.compile(r"belum|baru|open|rencana|not\s+started", re.I), "baru"),
-    (re.compile(r"selesai|sudah|telah|tuntas|rampung|done|complete|closed|100\s*%", re.I), "selesai"),
+_STATUSES: list[tuple[re.Pattern[str], FollowUpStatus]] = [
+    (re.compile(r"batal|ditiadakan|tidak\s+dilanjutkan|cancel", re.I), FollowUpStatus.DIBATALKAN),
+    (re.compile(r"terlambat|lewat|overdue|tertunda|melewati", re.I), FollowUpStatus.TERLAMBAT),
+    (re.compile(r"belum|baru|open|rencana|not\s+started", re.I), FollowUpStatus.BARU),
+    (re.compile(r"selesai|sudah|telah|tuntas|rampung|done|complete|closed|100\s*%", re.I), FollowUpStatus.SELESAI),
     (re.compile(r"berjalan|proses|progres|sedang|ongoing|progress|pelaksanaan|dilanjutkan|\d{1,2}\s*%", re.I),
-     "berjalan"),
+     FollowUpStatus.BERJALAN),
 ]  # fmt: skip
 
 _MEETING_KINDS: list[tuple[re.Pattern[str], str]] = [
@@ -444,7 +445,7 @@ def _read_meeting(
     meeting.place = values.get("place") or None
     meeting.chair = values.get("chair") or None
     if meeting.date is None:
-        warnings.append("no meeting date found; relative deadlines cannot be resolved")
+        warnings.append(Notice(NoticeCode.NO_MEETING_DATE))
     return meeting, rows
 
 
@@ -721,14 +722,14 @@ def _units(item: _Item) -> list[str]:
     return []
 
 
-def _status(text: str | None) -> tuple[str, bool]:
+def _status(text: str | None) -> tuple[FollowUpStatus, bool]:
     """(status, recognised)."""
     if not text or not text.strip(" -"):
-        return "baru", True
+        return FollowUpStatus.BARU, True
     for pattern, status in _STATUSES:
         if pattern.search(text):
             return status, True
-    return "baru", False
+    return FollowUpStatus.BARU, False
 
 
 # ---- building the document -----------------------------------------------------------------------
@@ -792,7 +793,7 @@ class _Builder:
     def _add_item(self, item: _Item, section: _Section, name: str | None) -> None:
         label = citation_label(self.document.doc, section=name, item=item.number)
         if label in self.labels:
-            self.document.warnings.append(f"{label}: the same item number appears twice in this section")
+            self.document.warnings.append(Notice(NoticeCode.REPEATED_ITEM, label=label))
         self.labels.add(label)
         self.document.passages.append(
             Passage(
@@ -815,14 +816,16 @@ class _Builder:
             due, words = find_due_date(item.text, self.meeting_date)
             due_text = words
         if due is None:
-            read = f" ('{due_text}' could not be read as a date)" if due_text else ""
-            warnings.append(f"{label}: no deadline{read}")
+            if due_text:
+                warnings.append(Notice(NoticeCode.UNREADABLE_DEADLINE, label=label, words=due_text))
+            else:
+                warnings.append(Notice(NoticeCode.NO_DEADLINE, label=label))
         units = _units(item)
         if not units:
-            warnings.append(f"{label}: no responsible unit (PIC) found")
+            warnings.append(Notice(NoticeCode.NO_UNIT, label=label))
         status, recognised = _status(item.status)
         if not recognised:
-            warnings.append(f"{label}: unknown status '{item.status}', treated as 'baru'")
+            warnings.append(Notice(NoticeCode.UNKNOWN_STATUS, label=label, status=str(item.status)))
         return FollowUp(
             text=item.text or item.passage_text,
             units=units,
@@ -914,7 +917,7 @@ def parse_minutes(pages: list[Page], source: str, content_hash: str = "") -> Doc
     doc_type = _doc_type(title, sections)
     name = _short_name(doc_type, title, meeting.date, source)
     if not title:
-        warnings.append(f"no title found; the document is called '{name}'")
+        warnings.append(Notice(NoticeCode.NO_TITLE, name=name))
     document = Document(
         doc=name,
         title=title or name,
@@ -926,7 +929,7 @@ def parse_minutes(pages: list[Page], source: str, content_hash: str = "") -> Doc
     )
     _add_sections(document, sections, meeting.date)
     if doc_type == REKOMENDASI and not document.followups:
-        warnings.append("a recommendation list without any recognisable item")
+        warnings.append(Notice(NoticeCode.NO_RECOMMENDATIONS))
     return document.finalize()
 
 

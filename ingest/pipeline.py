@@ -11,11 +11,13 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from ingest.confidence import stamp_confidence
 from ingest.generic import parse_generic
 from ingest.minutes import looks_like_minutes, parse_minutes
+from ingest.notices import Notice, NoticeCode
 from ingest.readers import RawText, ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
 from ingest.scan import scan_options
@@ -39,10 +41,21 @@ class DuplicateDocument(ValueError):
         self.other = other
 
 
+class FileAction(StrEnum):
+    """What ingesting did with one file (the upload report uses ADDED, UPDATED, UNCHANGED and FAILED)."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REMOVED = "removed"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a link leading out of the folder
+
+
 @dataclass
 class FileOutcome:
     path: str
-    action: str  # added | updated | unchanged | removed | failed | skipped (a link leading out of the folder)
+    action: FileAction
     doc: str | None = None
     title: str | None = None
     doc_type: str | None = None
@@ -68,24 +81,24 @@ class IngestReport:
     followups: int = 0
     seconds: float = 0.0
 
-    def count(self, action: str) -> int:
+    def count(self, action: FileAction) -> int:
         return sum(1 for f in self.files if f.action == action)
 
     @property
     def failed(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.action == "failed"]
+        return [f for f in self.files if f.action == FileAction.FAILED]
 
     @property
     def skipped(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.action == "skipped"]
+        return [f for f in self.files if f.action == FileAction.SKIPPED]
 
     def summary(self) -> dict:
         """The `python -m ingest --json` object."""
         return {
-            "added": self.count("added"),
-            "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"),
-            "removed": self.count("removed"),
+            "added": self.count(FileAction.ADDED),
+            "updated": self.count(FileAction.UPDATED),
+            "unchanged": self.count(FileAction.UNCHANGED),
+            "removed": self.count(FileAction.REMOVED),
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
             "skipped": [{"path": f.path, "reason": "; ".join(f.warnings)} for f in self.skipped],
             "documents": self.documents,
@@ -248,7 +261,8 @@ class Pipeline:
             report.files.extend(self._prune(paths, {str(p.resolve()) for p in files}))
 
         report.status_changes = self.store.refresh_statuses()
-        changed = any(f.action in ("added", "updated", "removed") or f.status_read for f in report.files)
+        written = (FileAction.ADDED, FileAction.UPDATED, FileAction.REMOVED)
+        changed = any(f.action in written or f.status_read for f in report.files)
         if changed or report.status_changes:
             self.store.rebuild_bm25()
         else:
@@ -263,7 +277,7 @@ class Pipeline:
         if isinstance(path, OutsideLink):
             return self._outside(path)
         source = str(Path(path).resolve())
-        outcome = FileOutcome(path=str(path), action="failed")
+        outcome = FileOutcome(path=str(path), action=FileAction.FAILED)
         try:
             data = data if data is not None else read_limited(path, self.settings.max_file_bytes)
             digest = content_hash(data)
@@ -271,12 +285,12 @@ class Pipeline:
             if existing is None:
                 existing = self.store.document_with_hash(digest)
                 if existing is not None:
-                    outcome.warnings.append(f"same content as {existing.source}; indexed once")
+                    outcome.warnings.append(Notice(NoticeCode.SAME_CONTENT, source=existing.source))
             if existing is not None and existing.content_hash == digest:
                 if existing.source == source and not (existing.info or {}).get(STATUS_READ):
                     self._read_status(data, path, source, digest)
                     outcome.status_read = True
-                outcome.action = "unchanged"
+                outcome.action = FileAction.UNCHANGED
                 outcome.doc, outcome.title, outcome.doc_type = existing.doc, existing.title, existing.doc_type
                 outcome.passages = existing.passage_count
                 return outcome
@@ -313,7 +327,7 @@ class Pipeline:
             outcome.error = f"{type(exc).__name__}: {exc}"
             outcome.pesan = f"Berkas {Path(path).name} gagal diproses karena kesalahan internal."
             return outcome
-        outcome.action = "updated" if written.replaced else "added"
+        outcome.action = FileAction.UPDATED if written.replaced else FileAction.ADDED
         outcome.doc, outcome.title, outcome.doc_type = document.doc, document.title, document.doc_type
         outcome.passages = len(document.passages)
         outcome.passages_added = written.passages_added
@@ -327,13 +341,14 @@ class Pipeline:
 
     def _outside(self, link: OutsideLink) -> FileOutcome:
         what = "folder link" if link.is_folder else "symbolic link"
-        outcome = FileOutcome(path=str(link), action="skipped")
-        outcome.warnings.append(f"skipped: {what} to {link.target}, outside the folder")
+        outcome = FileOutcome(path=str(link), action=FileAction.SKIPPED)
+        code = NoticeCode.FOLDER_LINK_OUTSIDE if link.is_folder else NoticeCode.FILE_LINK_OUTSIDE
+        outcome.warnings.append(Notice(code, target=str(link.target)))
         log.warning("skipped %s: %s to %s, outside the folder", link, what, link.target)
         # Ingested through this link before links were checked: say so, --prune removes it.
         held = None if link.is_folder else self.store.document_for_source(str(link.target))
         if held is not None:
-            outcome.warnings.append(f"{held.doc} was ingested through this link earlier; --prune removes it")
+            outcome.warnings.append(Notice(NoticeCode.LINKED_EARLIER, doc=held.doc))
         return outcome
 
     def _read_status(self, data: bytes, path: Path, source: str, digest: str) -> None:
@@ -347,7 +362,7 @@ class Pipeline:
         written = self.store.remove_document(source)
         return FileOutcome(
             path=source,
-            action="removed",
+            action=FileAction.REMOVED,
             passages_removed=written.passages_removed,
             followups_removed=written.followups.removed,
         )

@@ -31,6 +31,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from ingest.layout import page_lines
+from ingest.notices import Notice, NoticeCode
 from ingest.scan import PageScan, ScanError, ScanOptions, frame_count, mean_confidence, scan_image
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class RawText:
     path: Path
     kind: str  # "pdf" | "docx" | "md" | "txt", or an image: "jpeg" | "png" | "tiff" | "webp"
     pages: list[Page] = field(default_factory=list)
-    # What the reader had to assume (English, for the ingest report): a text file that is not valid UTF-8
+    # What the reader had to assume (Notices, see ingest/notices.py): a text file that is not valid UTF-8
     # says which encoding was used and how many characters were replaced, so mojibake is never silent.
     warnings: list[str] = field(default_factory=list)
 
@@ -195,7 +196,7 @@ def _read(data: bytes, path: Path, max_pages: int | None, scan: ScanOptions | No
     log.debug("read %s as %s: %d page(s)", name or "<unnamed>", sniffed.kind, len(pages))
     if sniffed.note:
         log.info("%s: %s", name or "<unnamed>", sniffed.note)
-    notes = [sniffed.note] if sniffed.note else []
+    notes: list[str] = [sniffed.note] if sniffed.note else []
     return RawText(path=path, kind=sniffed.kind, pages=pages, warnings=notes + _ocr_warnings(pages))
 
 
@@ -218,7 +219,7 @@ def _check_size(size: int, max_bytes: int | None, name: str) -> None:
 class _Sniffed(NamedTuple):
     kind: str
     text: str | None = None  # decoded text for md/txt, so it is decoded only once
-    note: str | None = None  # how text that is not valid UTF-8 was decoded
+    note: Notice | None = None  # how text that is not valid UTF-8 was decoded
 
 
 # Formats people send by mistake; named so the user learns what the file really is.
@@ -304,7 +305,7 @@ def _zip_infos(data: bytes, name: str, read: Callable[[zipfile.ZipFile], _T]) ->
 class _Decoded(NamedTuple):
     text: str | None
     legacy: bool = False  # not UTF-8 at all: random bytes decode "fine" this way, so the binary check applies
-    note: str | None = None  # English, for the ingest report: the encoding assumed, characters replaced
+    note: Notice | None = None  # for the ingest report: the encoding assumed, characters replaced
 
 
 def _decode_text(data: bytes, name: str) -> _Decoded:
@@ -350,8 +351,7 @@ def _damaged_utf8(data: bytes) -> _Decoded | None:
     valid = len(text) - len(text.encode("ascii", "ignore")) - marks
     if valid <= replaced:
         return None
-    characters = "character" if replaced == 1 else "characters"
-    return _Decoded(text, note=f"text is not valid UTF-8: read as UTF-8 with {replaced} replaced {characters} (U+FFFD)")
+    return _Decoded(text, note=Notice(NoticeCode.UTF8_REPLACED, replaced=replaced))
 
 
 # Indonesian Windows saves "ANSI" text as cp1252; charset-normalizer often ranks cp1250 first for the same
@@ -369,7 +369,7 @@ def _legacy(data: bytes) -> _Decoded:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):  # the five bytes cp1252 leaves undefined
         encoding, text = "latin-1", data.decode("latin-1")
-    return _Decoded(text, legacy=True, note=f"text is not UTF-8: read as {encoding} ({how}), 0 replaced characters")
+    return _Decoded(text, legacy=True, note=Notice(NoticeCode.LEGACY_ENCODING, encoding=encoding, how=how))
 
 
 def _detect_encoding(data: bytes) -> str | None:
@@ -592,7 +592,7 @@ def _ocr_warnings(pages: list[Page]) -> list[str]:
     if not scanned:
         return []
     confidence = mean_confidence([(page.text, page.confidence or 0.0) for page in scanned]) or 0.0
-    return [f"OCR: {len(scanned)} of {len(pages)} pages read from scans, mean confidence {confidence:.2f}"]
+    return [Notice(NoticeCode.OCR_PAGES, scanned=len(scanned), pages=len(pages), confidence=f"{confidence:.2f}")]
 
 
 def _nothing_read(name: str) -> ReadError:

@@ -17,9 +17,11 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import cast
 
+from ingest.notices import Notice, NoticeCode
 from ingest.ocr import PAGE_BREAK, ocr_digits, repair_text
 from ingest.readers import Page
 from ingest.status import extract_status
@@ -122,7 +124,7 @@ def parse_regulation(pages: list[Page], source: str, content_hash: str = "") -> 
     text, fixes, page_map = _prepare(pages)
     warnings: list[str] = []
     if fixes:
-        warnings.append(f"OCR repaired: {fixes} fixes")
+        warnings.append(Notice(NoticeCode.OCR_REPAIRED, fixes=fixes))
 
     layout = _locate(text)
     identity = _resolve_identity(text, layout, source, warnings)
@@ -133,7 +135,7 @@ def parse_regulation(pages: list[Page], source: str, content_hash: str = "") -> 
         passages += _body_passages(text, layout.body, page_map)
         warnings += layout.body.warnings
     else:
-        warnings.append("No articles (Pasal) found")
+        warnings.append(Notice(NoticeCode.NO_ARTICLES))
     if layout.penjelasan_start is not None:
         passages += _penjelasan_passages(text, layout, page_map, passages)
 
@@ -161,7 +163,7 @@ def _resolve_identity(text: str, layout: _Layout, source: str, warnings: list[st
                 f"{name}: regulation without an identity header, and the file name does not follow "
                 "the {jenis}-{tahun}-{nomor}.md convention"
             )
-        warnings.append(f"No identity header found; identity {from_file.short_name} taken from the file name")
+        warnings.append(Notice(NoticeCode.IDENTITY_FROM_FILE, doc=from_file.short_name))
         return from_file
     if (
         from_file is not None
@@ -169,12 +171,10 @@ def _resolve_identity(text: str, layout: _Layout, source: str, warnings: list[st
         and identity.tahun > date.today().year
     ):
         # "TAHUN 2O2T" read as 2027: a year still to come is OCR noise; the file name has the real one.
-        warnings.append(f"Year {identity.tahun} in the text lies ahead; {from_file.short_name} from the file name")
+        warnings.append(Notice(NoticeCode.YEAR_AHEAD, year=identity.tahun, doc=from_file.short_name))
         return from_file
     if from_file is not None and from_file.short_name != identity.short_name:
-        warnings.append(
-            f"File name suggests {from_file.short_name} but the text says {identity.short_name}; using the text"
-        )
+        warnings.append(Notice(NoticeCode.NAME_MISMATCH, file=from_file.short_name, text=identity.short_name))
     return identity
 
 
@@ -356,6 +356,27 @@ _AMENDMENT_WORDS = re.compile(r"\b(?:diubah|ditambah\w*|disisipkan|dihapus|Beber
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
 
+class _Before(StrEnum):
+    """What precedes a "Pasal N" on its line."""
+
+    LINE = "line"  # nothing: it starts the line
+    PUNCT = "punct"  # the end of a sentence or a quotation
+    UPPER = "upper"  # a word in capitals ("MEMUTUSKAN")
+    CAP = "cap"  # a capitalised word
+    JELAS = "jelas"  # the "jelas" of "Cukup jelas."
+    LOWER = "lower"  # any other word: a reference inside a sentence, most likely
+
+
+class _After(StrEnum):
+    """What follows a "Pasal N"."""
+
+    EOL = "eol"  # the end of the line
+    OK = "ok"  # content: "(1)", a capitalised word, a quotation
+    NUM = "num"  # a number: a list item ("Pasal 5 1. ...") or a table cell
+    LOWER = "lower"  # a lowercase word
+    REF = "ref"  # a reference ("Pasal 5 Undang-Undang Nomor ...") or a parenthesis that is not an ayat
+
+
 @dataclass
 class _Candidate:
     start: int  # where "Pasal" begins
@@ -363,8 +384,8 @@ class _Candidate:
     raw: str  # number as written
     suffix: str  # "A" in Pasal 2A
     extra: str | None  # the "1" of "Pasal 2 1"
-    prev_kind: str  # what precedes on the line: line (nothing) | punct | upper | cap | jelas | lower
-    follow: str  # what follows: eol | ok (content) | num | lower | ref (a reference)
+    prev_kind: _Before  # what precedes it on its line
+    follow: _After  # what follows it
     own_line: bool
     strong_follow: bool = False
     bare: bool = False  # a number of a collapsed "Pasal Pasal Pasal 10 ... 11 ..." run
@@ -386,6 +407,9 @@ class _Body:
     warnings: list[str] = field(default_factory=list)
 
 
+_CONTENT_NEXT = (_After.EOL, _After.OK)  # a heading's number is followed by its content, or nothing
+
+
 def _candidates(text: str, lo: int, hi: int) -> Iterator[_Candidate]:
     for m in _PASAL.finditer(text, lo, hi):
         line_start = text.rfind("\n", 0, m.start()) + 1
@@ -396,24 +420,24 @@ def _candidates(text: str, lo: int, hi: int) -> Iterator[_Candidate]:
         end = m.end("suffix") if m.group("suffix") else m.end("num")
         follow, own_line, strong = _follow_kind(text[end: end + 80], m.group("extra"))
         yield _Candidate(m.start(), end, m.group("num"), m.group("suffix") or "", m.group("extra"), prev_kind,
-                         follow, own_line and prev_kind == "line", strong)
+                         follow, own_line and prev_kind == _Before.LINE, strong)
 
 
-def _prev_kind(before: str) -> str:
+def _prev_kind(before: str) -> _Before:
     stripped = before.rstrip(" \t" + PAGE_BREAK)
     if not stripped:
-        return "line"
+        return _Before.LINE
     if stripped[-1] in ".;:!?\"”')]":
-        return "punct"
+        return _Before.PUNCT
     word = stripped.split()[-1]
     if word.isupper() and sum(c.isalpha() for c in word) >= 2:
-        return "upper"
+        return _Before.UPPER
     if word[:1].isupper():
-        return "cap"
-    return "jelas" if word.lower() == "jelas" else "lower"
+        return _Before.CAP
+    return _Before.JELAS if word.lower() == "jelas" else _Before.LOWER
 
 
-def _follow_kind(rest: str, extra: str | None) -> tuple[str, bool, bool]:
+def _follow_kind(rest: str, extra: str | None) -> tuple[_After, bool, bool]:
     """Classify what follows a "Pasal N": end of line, content (ok), a lowercase word, or a reference."""
     probe = rest
     if extra:
@@ -422,19 +446,19 @@ def _follow_kind(rest: str, extra: str | None) -> tuple[str, bool, bool]:
     probe = re.sub(r"^[ \t_*`´~]*\.?[ \t_*`´~]*", "", probe)
     own_line = not probe or probe[0] in "\n" + PAGE_BREAK
     if own_line:
-        return "eol", True, True
+        return _After.EOL, True, True
     head = probe[0]
     if head.islower():
-        return "lower", False, False
+        return _After.LOWER, False, False
     if head == "(":
-        return ("ok", False, True) if re.match(r"\([0-9lU]", probe) else ("ref", False, False)
+        return (_After.OK, False, True) if re.match(r"\([0-9lU]", probe) else (_After.REF, False, False)
     if head.isdigit():
-        return "num", False, False  # "Pasal 5 1. ..." (a list) or "PPh Pasal 21 34.905.000" (a table)
+        return _After.NUM, False, False  # "Pasal 5 1. ..." (a list) or "PPh Pasal 21 34.905.000" (a table)
     if head.isupper() or head in "\"“'":
         if _REF_AFTER.match(probe):
-            return "ref", False, False
-        return "ok", False, bool(_STRONG_PENJELASAN_FOLLOW.match(probe))
-    return "ref", False, False
+            return _After.REF, False, False
+        return _After.OK, False, bool(_STRONG_PENJELASAN_FOLLOW.match(probe))
+    return _After.REF, False, False
 
 
 def _values(cand: _Candidate, roman: bool) -> list[str]:
@@ -463,9 +487,9 @@ def _walk(text: str, cands: list[_Candidate], roman: bool, penjelasan: bool) -> 
     gaps: list[str] = []
     last_num, last_suffix = 0, ""
     for cand in cands:
-        if cand.follow == "ref" or (cand.follow == "lower" and not cand.own_line):
+        if cand.follow == _After.REF or (cand.follow == _After.LOWER and not cand.own_line):
             continue
-        if cand.follow == "num" and cand.prev_kind not in ("line", "punct"):
+        if cand.follow == _After.NUM and cand.prev_kind not in (_Before.LINE, _Before.PUNCT):
             continue
         values = _values(cand, roman)
         if not values:
@@ -484,11 +508,11 @@ def _walk(text: str, cands: list[_Candidate], roman: bool, penjelasan: bool) -> 
         if chosen is None and not cand.bare:
             num, suffix = _split_number(values[-1])
             if penjelasan:
-                context = cand.prev_kind in ("line", "punct", "jelas") or cand.strong_follow
-                ok = expected < num <= expected + 60 and context and not suffix and cand.follow in ("eol", "ok")
+                context = cand.prev_kind in (_Before.LINE, _Before.PUNCT, _Before.JELAS) or cand.strong_follow
+                ok = expected < num <= expected + 60 and context and not suffix and cand.follow in _CONTENT_NEXT
             else:
-                context = cand.prev_kind in ("line", "punct", "upper", "cap")
-                ok = (expected < num <= expected + 3 and context and cand.follow in ("eol", "ok")) or (
+                context = cand.prev_kind in (_Before.LINE, _Before.PUNCT, _Before.UPPER, _Before.CAP)
+                ok = (expected < num <= expected + 3 and context and cand.follow in _CONTENT_NEXT) or (
                     expected < num <= expected + 20 and cand.own_line
                 )
             if ok:
@@ -504,7 +528,7 @@ def _walk(text: str, cands: list[_Candidate], roman: bool, penjelasan: bool) -> 
             content_start = text.index(cand.extra, cand.end) + 1
         content_start = _skip_heading_punct(text, content_start)
         headings.append(_Heading(chosen, cand.start, content_start))
-    warnings = [f"Pasal numbering has gaps (missing or unreadable: {', '.join(gaps)})"] if gaps else []
+    warnings: list[str] = [Notice(NoticeCode.ARTICLE_GAPS, gaps=", ".join(gaps))] if gaps else []
     return headings, warnings
 
 
@@ -518,9 +542,9 @@ def _skip_heading_punct(text: str, pos: int) -> int:
 
 def _is_amendment(text: str, cands: list[_Candidate]) -> bool:
     """An amending regulation numbers its own articles I, II, ... and Pasal I says what is amended."""
-    has_two = any(c.raw == "II" and c.follow in ("eol", "ok") for c in cands)
+    has_two = any(c.raw == "II" and c.follow in _CONTENT_NEXT for c in cands)
     for cand in cands:
-        if cand.raw == "I" and cand.follow in ("eol", "ok"):
+        if cand.raw == "I" and cand.follow in _CONTENT_NEXT:
             return has_two and bool(_AMENDMENT_WORDS.search(text, cand.end, cand.end + 800))
     return False
 
@@ -589,7 +613,7 @@ def _structure(text: str, headings: list[_Heading], end: int) -> list[tuple[int,
         # which is distinctive enough to accept when it starts a line or follows a sentence.
         sentences = re.search(r"[.;:]\s+\S", title.strip()[:-1] if title.strip() else "")
         bab_at_start = m.group("kind") == "BAB" and _prev_kind(text[max(0, m.start() - 40):m.start()]) in (
-            "line", "punct")
+            _Before.LINE, _Before.PUNCT)
         if sentences and not bab_at_start:
             continue
         kind = m.group("kind").upper() if m.group("kind").upper() == "BAB" else m.group("kind").capitalize()
@@ -710,7 +734,7 @@ def _body_passages(text: str, body: _Body, page_map: _PageMap) -> list[Passage]:
         context = {"bab": bab, "bagian": bagian, "paragraf": paragraf}
         made = (_amendment_article if body.roman else _article)(text, heading, end, page_map, context)
         if not made:
-            body.warnings.append(f"Pasal {heading.number} has a heading but no text")
+            body.warnings.append(Notice(NoticeCode.EMPTY_ARTICLE, pasal=heading.number))
         passages += made
         if orphan:  # a BAB title whose "BAB n" was lost still starts a new chapter for the following articles
             bab, bagian, paragraf = orphan, None, None
@@ -880,8 +904,8 @@ def _collapsed_runs(text: str, lo: int, hi: int) -> list[_Candidate]:
 
 
 def _bare_candidate(start: int, end: int, number: str) -> _Candidate:
-    return _Candidate(start=start, end=end, raw=number, suffix="", extra=None, prev_kind="punct", follow="ok",
-                      own_line=False, strong_follow=True, bare=True)
+    return _Candidate(start=start, end=end, raw=number, suffix="", extra=None, prev_kind=_Before.PUNCT,
+                      follow=_After.OK, own_line=False, strong_follow=True, bare=True)
 
 
 def _penjelasan_article(text: str, heading: _Heading, end: int, page_map: _PageMap, context: dict) -> list[Passage]:

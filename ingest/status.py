@@ -12,17 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import cast
 
-from knowledge.model import (
-    AMENDED,
-    BATANG_TUBUH,
-    DELETED,
-    IMPLEMENTING_KEPT,
-    INSERTED,
-    REVOKED,
-    REVOKED_IN_PART,
-    Passage,
-    StatusEdge,
-)
+from ingest.notices import Notice, NoticeCode
+from knowledge.model import BATANG_TUBUH, Passage, StatusEdge, StatusKind
 
 CLAUSE_CHARS = 600  # how much of the clause an edge keeps as its evidence
 
@@ -114,7 +105,7 @@ def extract_status(
                 found, unreadable = _revocations(sentence, own, article, classify)
                 edges += found
                 if unreadable:
-                    warnings.append(f"{article}: revocation clause without a readable regulation: {_clip(sentence)}")
+                    warnings.append(Notice(NoticeCode.UNREADABLE_REVOCATION, article=article, clause=_clip(sentence)))
         if _KEPT.search(passage.text):
             for sentence in _SENTENCE_END.split(passage.text):
                 edges += _implementing_kept(sentence, own, article, classify)
@@ -122,7 +113,7 @@ def extract_status(
         edges += _closing_provisions(text, own, title, edges, classify)
     if amended:
         intro = next((p for p in body if not cast(str, p.pasal).isdigit()), None)  # body: passages with a pasal
-        edges.append(StatusEdge(own, _article_label(own, intro) if intro else None, amended, AMENDED,
+        edges.append(StatusEdge(own, _article_label(own, intro) if intro else None, amended, StatusKind.AMENDED,
                                 clause=_clip(intro.text) if intro else title))
     return _unique(edges), warnings
 
@@ -170,24 +161,27 @@ def _revocations(sentence: str, own: str, article: str, classify) -> tuple[list[
             amended = MENTION.match(sentence, title.end()) if title else None
             amended_name = mentioned(amended, classify) if amended else None
             if title and not partial:
-                edges.append(StatusEdge(own, article, target, REVOKED, clause=clause))
+                edges.append(StatusEdge(own, article, target, StatusKind.REVOKED, clause=clause))
             if amended_name and amended_name != own:
-                edges.append(StatusEdge(own, article, amended_name, REVOKED_IN_PART if partial else REVOKED,
-                                        clause=clause))
+                kind = StatusKind.REVOKED_IN_PART if partial else StatusKind.REVOKED
+                edges.append(StatusEdge(own, article, amended_name, kind, clause=clause))
             continue
         if _CHANGE_OF.search(lead):
             continue  # the regulation an amendment's title names: handled with the amendment above
         if re.search(r"\bsepanjang\b", tail):
-            edges.append(StatusEdge(own, article, target, REVOKED_IN_PART, clause=clause))
+            edges.append(StatusEdge(own, article, target, StatusKind.REVOKED_IN_PART, clause=clause))
             continue
         if partial:
             articles = list(_articles(lead))
             if articles:
-                edges += [StatusEdge(own, article, target, REVOKED_IN_PART, p, d, clause=clause) for p, d in articles]
+                edges += [
+                    StatusEdge(own, article, target, StatusKind.REVOKED_IN_PART, p, d, clause=clause)
+                    for p, d in articles
+                ]
             else:
-                edges.append(StatusEdge(own, article, target, REVOKED_IN_PART, clause=clause))
+                edges.append(StatusEdge(own, article, target, StatusKind.REVOKED_IN_PART, clause=clause))
             continue
-        edges.append(StatusEdge(own, article, target, REVOKED, clause=clause))
+        edges.append(StatusEdge(own, article, target, StatusKind.REVOKED, clause=clause))
     return edges, False
 
 
@@ -238,7 +232,7 @@ def _implementing_kept(sentence: str, own: str, article: str, classify) -> list[
     for m in MENTION.finditer(sentence, 0, kept.start()):
         target = mentioned(m, classify)
         if target and target != own and _IMPLEMENTING.search(sentence[max(0, m.start() - 80) : m.start()]):
-            edges.append(StatusEdge(own, article, target, IMPLEMENTING_KEPT, clause=_clip(sentence)))
+            edges.append(StatusEdge(own, article, target, StatusKind.IMPLEMENTING_KEPT, clause=_clip(sentence)))
     return edges
 
 
@@ -279,11 +273,11 @@ def _amendment_items(passage: Passage, own: str, article: str, target: str) -> l
             return []
         pasal = heading.group("pasal").upper()
         inserted = _INSERTED.search(head)
-        kind = INSERTED if inserted and inserted.group("pasal").upper() == pasal else AMENDED
+        kind = StatusKind.INSERTED if inserted and inserted.group("pasal").upper() == pasal else StatusKind.AMENDED
         return [StatusEdge(own, article, target, kind, pasal, text=body, clause=clause)]
     if _DELETED.search(head):
         return [
-            StatusEdge(own, article, target, DELETED, m.group("pasal").upper(), clause=clause)
+            StatusEdge(own, article, target, StatusKind.DELETED, m.group("pasal").upper(), clause=clause)
             for m in _ITEM_TARGET.finditer(head)
         ]
     return []

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.notices import Notice, NoticeCode
 from ingest.pipeline import OutsideLink, collect_files, read_limited
 from ingest.readers import ReadError, read_bytes
 from ingest.regulation import looks_like_regulation, parse_regulation
@@ -93,7 +94,9 @@ def _read(store: KnowledgeStore, paths: list[Path], *, prune: bool, progress: Pr
             report.skipped.append((str(path), f"{type(exc).__name__}: {exc}"))
             log.exception("status-only: %s could not be parsed", path)
             continue
-        report.warnings += [w for w in document.warnings if "revocation clause" in w]
+        report.warnings += [
+            w for w in document.warnings if isinstance(w, Notice) and w.code is NoticeCode.UNREADABLE_REVOCATION
+        ]
         pending.append(StatusSource(source, document.doc, document.title, digest, document.status_edges))
         report.read += 1
         if len(pending) >= BATCH:

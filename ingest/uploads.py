@@ -25,7 +25,8 @@ from typing import Any, cast
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.pipeline import FileOutcome, Pipeline, check_workload, parse_document
+from ingest.notices import in_indonesian
+from ingest.pipeline import FileAction, FileOutcome, Pipeline, check_workload, parse_document
 from ingest.readers import IMAGE_KINDS, RawText, ReadError, read_bytes
 from ingest.scan import scan_options
 from knowledge.config import Settings
@@ -173,7 +174,7 @@ class PassageDiff:
 @dataclass
 class UploadReport:
     filename: str
-    action: str = "failed"  # added | updated | unchanged | failed
+    action: FileAction = FileAction.FAILED  # ADDED, UPDATED, UNCHANGED or FAILED
     stored: str | None = None  # the file name in the documents folder
     doc: str | None = None
     title: str | None = None
@@ -194,10 +195,10 @@ class UploadReport:
 
     @property
     def ok(self) -> bool:
-        return self.action != "failed"
+        return self.action != FileAction.FAILED
 
     def fail(self, pesan: str) -> UploadReport:
-        self.action, self.pesan = "failed", pesan
+        self.action, self.pesan = FileAction.FAILED, pesan
         return self
 
 
@@ -291,7 +292,7 @@ def _ingest(
     target = _choose_target(store, folder, safe, parsed.doc)
     previous, old_passages = _snapshot(store, folder, target, parsed.doc)
     outcome = _write_version(store, folder, target, data, previous, progress)
-    if outcome.action not in ("added", "updated"):
+    if outcome.action not in (FileAction.ADDED, FileAction.UPDATED):
         report.fail(outcome.pesan or f"Berkas {report.filename} gagal diproses.")
         return
 
@@ -337,7 +338,7 @@ def _already_there(store: KnowledgeStore, digest: str, report: UploadReport) -> 
         same = session.scalars(select(DocumentRow).where(DocumentRow.content_hash == digest)).first()
     if same is None:
         return False
-    report.action = "unchanged"
+    report.action = FileAction.UNCHANGED
     report.doc, report.title, report.doc_type = same.doc, same.title, same.doc_type
     report.stored, report.passages = Path(same.source).name, same.passage_count
     return True
@@ -354,7 +355,7 @@ def _write_version(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    if outcome.action not in ("added", "updated"):
+    if outcome.action not in (FileAction.ADDED, FileAction.UPDATED):
         temp.unlink(missing_ok=True)
         return outcome
     progress.done("disimpan")
@@ -365,7 +366,7 @@ def _write_version(
 def _describe(
     report: UploadReport, outcome: FileOutcome, target: Path, previous: list[Version], diff: PassageDiff
 ) -> None:
-    report.action = "updated" if previous else "added"
+    report.action = FileAction.UPDATED if previous else FileAction.ADDED
     report.stored = target.name
     report.doc, report.title, report.doc_type = outcome.doc, outcome.title, outcome.doc_type
     report.passages = outcome.passages
@@ -384,7 +385,7 @@ def _describe(
             "pindahkan atau hapus berkas lama tersebut di server."
         )
     # Ours first: the parsers' list can be long and the reply shows only the first few.
-    report.warnings += [explain_warning(w) for w in outcome.warnings]
+    report.warnings += [in_indonesian(w) for w in outcome.warnings]
 
 
 def _read_stage(raw: RawText) -> str:
@@ -545,7 +546,7 @@ def askers_of_changes(
 ) -> list[Asker]:
     """Users whose answers in the last NOTICE_DAYS cited a passage this upload changed or removed."""
     diff = report.diff
-    if report.action != "updated" or not (diff.articles or diff.labels):
+    if report.action != FileAction.UPDATED or not (diff.articles or diff.labels):
         return []
     since = (now or utcnow()) - timedelta(days=NOTICE_DAYS)
     with sessions() as session:
@@ -580,86 +581,6 @@ def _affected(cited: dict[str, Any], diff: PassageDiff) -> bool:
 
 def document_identity(doc: str, title: str) -> str:
     return f"{doc} — {title}" if title and title != doc else doc
-
-
-_WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (
-        re.compile(r"text is not valid UTF-8: read as UTF-8 with (\d+) replaced characters? \(U\+FFFD\)"),
-        lambda m: (
-            f"Teks tidak sepenuhnya UTF-8 yang sah: dibaca sebagai UTF-8; {m[1]} karakter yang rusak diganti "
-            "dengan tanda �."
-        ),
-    ),
-    (
-        re.compile(r"text is not UTF-8: read as (\S+) \((detected|assumed)\), (\d+) replaced characters?"),
-        lambda m: (
-            f"Teks tidak berenkode UTF-8: dibaca sebagai {m[1]} "
-            f"({'terdeteksi otomatis' if m[2] == 'detected' else 'dugaan'}); "
-            f"{'tidak ada karakter yang diganti' if m[3] == '0' else f'{m[3]} karakter diganti'}. "
-            "Periksa huruf beraksen dan tanda kutip pada dokumen."
-        ),
-    ),
-    (re.compile(r"OCR repaired: (\d+) fixes"), lambda m: f"Teks hasil OCR diperbaiki otomatis ({m[1]} perbaikan)."),
-    (
-        re.compile(r"OCR: (\d+) of (\d+) pages read from scans, mean confidence ([\d.]+)"),
-        lambda m: (
-            f"{m[1]} dari {m[2]} halaman dibaca dari hasil pindai (OCR), keyakinan rata-rata "
-            f"{round(float(m[3]) * 100)}%; periksa kutipannya dengan naskah asli."
-        ),
-    ),
-    (re.compile(r"No articles \(Pasal\) found"), lambda m: "Tidak ada pasal yang dapat dikenali."),
-    (
-        re.compile(r"Pasal numbering has gaps \(missing or unreadable: (.+)\)"),
-        lambda m: f"Penomoran pasal melompat; pasal yang tidak ada atau tidak terbaca: {m[1]}.",
-    ),
-    (re.compile(r"Pasal (\S+) has a heading but no text"), lambda m: f"Pasal {m[1]} memiliki judul tetapi tanpa isi."),
-    (
-        re.compile(r"No identity header found; identity (.+) taken from the file name"),
-        lambda m: f"Kepala peraturan tidak ditemukan; identitas {m[1]} diambil dari nama berkas.",
-    ),
-    (
-        re.compile(r"File name suggests (.+) but the text says (.+); using the text"),
-        lambda m: f"Nama berkas menunjukkan {m[1]}, tetapi teksnya menyebut {m[2]}; yang dipakai adalah teksnya.",
-    ),
-    (
-        re.compile(r"no meeting date found; relative deadlines cannot be resolved"),
-        lambda m: "Tanggal rapat tidak ditemukan; tenggat relatif tidak dapat dihitung.",
-    ),
-    (
-        re.compile(r"(.+): the same item number appears twice in this section"),
-        lambda m: f"{m[1]}: nomor butir yang sama muncul dua kali.",
-    ),
-    (
-        re.compile(r"(.+): no deadline \('(.+)' could not be read as a date\)"),
-        lambda m: f"{m[1]}: tenggat “{m[2]}” tidak dapat dibaca sebagai tanggal.",
-    ),
-    (re.compile(r"(.+): no deadline"), lambda m: f"{m[1]}: tanpa tenggat."),
-    (
-        re.compile(r"(.+): no responsible unit \(PIC\) found"),
-        lambda m: f"{m[1]}: unit penanggung jawab tidak ditemukan.",
-    ),
-    (
-        re.compile(r"(.+): unknown status '(.+)', treated as 'baru'"),
-        lambda m: f"{m[1]}: status “{m[2]}” tidak dikenal, dianggap “baru”.",
-    ),
-    (
-        re.compile(r"no title found; the document is called '(.+)'"),
-        lambda m: f"Judul tidak ditemukan; dokumen dinamai “{m[1]}”.",
-    ),
-    (
-        re.compile(r"a recommendation list without any recognisable item"),
-        lambda m: "Daftar rekomendasi tanpa butir yang dapat dikenali.",
-    ),
-)
-
-
-def explain_warning(warning: str) -> str:
-    """The parsers' warnings (English, for logs) in the admin's language; unknown ones as they are."""
-    for pattern, say in _WARNINGS:
-        match = pattern.fullmatch(warning)
-        if match:
-            return say(match)
-    return warning
 
 
 def short_label(label: str, doc: str) -> str:

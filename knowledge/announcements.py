@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
@@ -39,24 +40,81 @@ from knowledge.db import (
 from knowledge.units import normalize_unit, title_case
 from knowledge.users import ADMIN, APPROVED, ROLES, STAFF
 
-# Announcement statuses.
-SCHEDULED, SENDING, DONE, CANCELLED = "scheduled", "sending", "done", "cancelled"
+
+class AnnouncementStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(StrEnum):
+    """Values of AnnouncementDeliveryRow.status, and of Outcome.status (which adds RETRY, never stored)."""
+
+    PENDING = "pending"
+    CLAIMED = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    UNKNOWN = "unknown"
+    DROPPED = "cancelled"
+    RETRY = "retry"  # the message certainly did not go out: the row waits again (FAILED after MAX_ATTEMPTS)
+
+
+class AudienceType(StrEnum):
+    EVERYONE = "all"
+    UNITS = "units"
+    ROLE = "role"
+    GROUPS = "groups"
+
+
+class OptOutReason(StrEnum):
+    STOPPED = "stopped"  # /berhenti
+    BLOCKED_BOT = "blocked"
+
+
+class Withdrawal(StrEnum):
+    """Why a scheduled announcement was withdrawn when its time came: its author's account is no longer active,
+    their role is no longer the secretariat's or an admin's, or (mandatory announcements) they are no longer
+    an admin."""
+
+    AUTHOR_INACTIVE = "inactive"
+    AUTHOR_ROLE = "role"
+    AUTHOR_NOT_ADMIN = "mandatory"
+
+
+class ScheduleProblem(StrEnum):
+    """Why a send time cannot be used (ScheduleError.reason)."""
+
+    UNREADABLE = "unreadable"
+    NO_TIME = "no_time"
+    PAST = "past"
+
+
+# The names callers used before the enums: the members, typed `str` as the plain strings they meet.
+SCHEDULED: str = AnnouncementStatus.SCHEDULED
+SENDING: str = AnnouncementStatus.SENDING
+DONE: str = AnnouncementStatus.DONE
+CANCELLED: str = AnnouncementStatus.CANCELLED
 ACTIVE = (SCHEDULED, SENDING)
-
-# Delivery statuses.
-PENDING, CLAIMED, SENT, FAILED, BLOCKED, UNKNOWN = "pending", "sending", "sent", "failed", "blocked", "unknown"
-DROPPED = "cancelled"
+PENDING: str = DeliveryStatus.PENDING
+CLAIMED: str = DeliveryStatus.CLAIMED
+SENT: str = DeliveryStatus.SENT
+FAILED: str = DeliveryStatus.FAILED
+BLOCKED: str = DeliveryStatus.BLOCKED
+UNKNOWN: str = DeliveryStatus.UNKNOWN
+DROPPED: str = DeliveryStatus.DROPPED
+RETRY: str = DeliveryStatus.RETRY
 OPEN = (PENDING, CLAIMED)
-
-# Audience types.
-EVERYONE, UNITS, ROLE, GROUPS = "all", "units", "role", "groups"
-
-# Opt-out reasons.
-STOPPED, BLOCKED_BOT = "stopped", "blocked"
-
-# Why a scheduled announcement was withdrawn when its time came: its author's account is no longer active, their
-# role is no longer the secretariat's or an admin's, or (mandatory announcements) they are no longer an admin.
-AUTHOR_INACTIVE, AUTHOR_ROLE, AUTHOR_NOT_ADMIN = "inactive", "role", "mandatory"
+EVERYONE: str = AudienceType.EVERYONE
+UNITS: str = AudienceType.UNITS
+ROLE: str = AudienceType.ROLE
+GROUPS: str = AudienceType.GROUPS
+STOPPED: str = OptOutReason.STOPPED
+BLOCKED_BOT: str = OptOutReason.BLOCKED_BOT
+AUTHOR_INACTIVE: str = Withdrawal.AUTHOR_INACTIVE
+AUTHOR_ROLE: str = Withdrawal.AUTHOR_ROLE
+AUTHOR_NOT_ADMIN: str = Withdrawal.AUTHOR_NOT_ADMIN
 
 MAX_ATTEMPTS = 5  # transient failures (5xx, connection refused) per recipient before giving up
 MAX_BACKOFF = 60.0
@@ -64,9 +122,9 @@ INTERRUPTED = "interrupted: the sender stopped while this request was in flight"
 
 
 class ScheduleError(ValueError):
-    """A send time that cannot be used; `reason` is "unreadable", "no_time" or "past"."""
+    """A send time that cannot be used, and why."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: ScheduleProblem) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -172,9 +230,6 @@ class Outcome:
     user_id: int | None = None
 
 
-RETRY = "retry"
-
-
 @dataclass
 class Report:
     announcement_id: int
@@ -259,7 +314,9 @@ def parse_schedule(text: str, now: datetime) -> datetime:
     rest = (text or "") if found is None else (text[: found.start()] + " " + text[found.end() :])
     rest = " ".join(rest.replace(",", " ").split()).strip(" .")
     if found is None:
-        raise ScheduleError("no_time" if rest and parse_indonesian_date(rest, now.date()) else "unreadable")
+        raise ScheduleError(
+            ScheduleProblem.NO_TIME if rest and parse_indonesian_date(rest, now.date()) else ScheduleProblem.UNREADABLE
+        )
     at = time(int(found["h"]), int(found["m"]))
     day: date | None
     if not rest or _TODAY.match(rest):
@@ -269,10 +326,10 @@ def parse_schedule(text: str, now: datetime) -> datetime:
     else:
         day = parse_indonesian_date(rest, now.date())
         if day is None:
-            raise ScheduleError("unreadable")
+            raise ScheduleError(ScheduleProblem.UNREADABLE)
     moment = datetime.combine(day, at, now.tzinfo)
     if moment <= now:
-        raise ScheduleError("past")
+        raise ScheduleError(ScheduleProblem.PAST)
     return moment
 
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -71,12 +72,29 @@ LLM_FROM_DOCUMENT = "Jawaban ini bersumber dari dokumen umum, bukan dari peratur
 LLM_FROM_MINUTES = "Jawaban ini bersumber dari catatan rapat, bukan dari peraturan."
 
 
+class AnswerMode(StrEnum):
+    """How an answer was made; stored with the answer and shown in `--json`."""
+
+    LLM = "llm"  # the model wrote it from the retrieved passages
+    EXTRACTIVE = "extractive"  # the retrieved passages quoted (or a refusal)
+    LOOKUP = "lookup"  # the article the question names, or why it is not there; follow-up questions too
+    CHAT = "chat"  # small talk: a greeting or thanks, and what to ask
+
+
+class SourceKind(StrEnum):
+    """What a passage is, for the lead-in of an answer and the note under an LLM answer."""
+
+    REGULATION = "regulation"
+    MINUTES = "minutes"  # minutes or a recommendation list
+    DOCUMENT = "document"  # a general document, not a rule
+
+
 @dataclass
 class Answer:
     question: str
     answer: str
     abstained: bool
-    mode: str  # llm | extractive | lookup
+    mode: AnswerMode
     citations: list[Record] = field(default_factory=list)
     retrieved: list[Hit] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # e.g. a revoked-regulation warning
@@ -161,7 +179,7 @@ class Assistant:
         if normalized.content_words or find_article_refs(question):
             return None
         opening = THANKS_REPLY if _THANKS.search(question) else GREETING_REPLY if _GREETING.search(question) else ""
-        return Answer(question, opening + INVITATION.format(examples=self.examples()), True, "chat")
+        return Answer(question, opening + INVITATION.format(examples=self.examples()), True, AnswerMode.CHAT)
 
     def example_article(self) -> ExampleArticle | None:
         """An article of the regulation a bare "Pasal 7" means, to show how look-ups are written; taken from
@@ -205,7 +223,7 @@ class Assistant:
         if found is None:
             return None
         cited = [corpus.by_id[pid] for pid in found.passage_ids if pid in corpus.by_id]
-        return Answer(question, found.text, not found.items, "lookup", cited)
+        return Answer(question, found.text, not found.items, AnswerMode.LOOKUP, cited)
 
     def _standalone(self, question: str, chat_id: str | int | None) -> str:
         if chat_id is None:
@@ -231,21 +249,21 @@ class Assistant:
         retrieved = retrieval.hits
         missing = [ref for ref in retrieval.doc_refs if not ref.docs]
         if missing and (not retrieval.restricted_to or retrieval.article_refs):
-            return Answer(question, _missing_doc_text(missing), True, "lookup", retrieved=retrieved)
+            return Answer(question, _missing_doc_text(missing), True, AnswerMode.LOOKUP, retrieved=retrieved)
         exact = [h for h in retrieved if h.exact]
         if retrieval.missing_articles and not exact:
-            return Answer(question, self._missing_article_text(retrieval), True, "lookup", retrieved=retrieved)
+            return Answer(question, self._missing_article_text(retrieval), True, AnswerMode.LOOKUP, retrieved=retrieved)
         if exact and _is_lookup(question):
             return self._lookup_answer(question, retrieval, [h.record for h in exact])
         if exact and retrieval.assumed_doc and retrieval.exact_coverage < BARE_ARTICLE_COVERAGE:
             # "... bertentangan dengan Pasal 21 ayat 3?" about something PP 19/2022 Pasal 21 does not touch:
             # the official means another regulation, and quoting ours under that number would mislead.
             text = UNNAMED_REGULATION.format(article=retrieval.article_refs[0].text, doc=retrieval.assumed_doc)
-            return Answer(question, text, True, "lookup", retrieved=retrieved)
+            return Answer(question, text, True, AnswerMode.LOOKUP, retrieved=retrieved)
         confidence = 1.0 if exact else answer_confidence(retrieval)
         english = bool(retrieval.normalized and retrieval.normalized.english)
         if not retrieved or confidence < ANSWER_THRESHOLD:
-            answer = Answer(question, self.refusal(english), True, "extractive", retrieved=retrieved)
+            answer = Answer(question, self.refusal(english), True, AnswerMode.EXTRACTIVE, retrieved=retrieved)
         else:
             generated = None
             if self.llm is not None:
@@ -285,7 +303,7 @@ class Assistant:
         for number, record in enumerate(cited, start=1):
             before = " (bunyi sebelum diubah)" if corpus.current_version(record) in cited else ""
             parts.append(f"[{number}] {record.label}{before}:\n{_clip(record.text)}")
-        answer = Answer(question, "\n\n".join(parts), False, "lookup", cited, retrieval.hits)
+        answer = Answer(question, "\n\n".join(parts), False, AnswerMode.LOOKUP, cited, retrieval.hits)
         answer.notices = _notices(cited)
         return answer
 
@@ -307,7 +325,7 @@ class Assistant:
                 quotes.append(f"[{n}] {r.label}: bunyi sebelum diubah (Teks lengkap [{n}]).")
             else:
                 quotes.append(f"[{n}] {r.label}:\n\u201c{excerpt(r.text, search_text)}\u201d")
-        answer = Answer(question, "\n\n".join([lead, *quotes]), False, "extractive", cited, hits)
+        answer = Answer(question, "\n\n".join([lead, *quotes]), False, AnswerMode.EXTRACTIVE, cited, hits)
         answer.notices = _notices(cited)
         return answer
 
@@ -321,7 +339,7 @@ class Assistant:
             log.warning("LLM failed (%s: %s); answering extractively", type(exc).__name__, exc)
             return None
         if NOT_FOUND in raw:
-            return Answer(question, REFUSAL, True, "llm", retrieved=retrieval.hits)
+            return Answer(question, REFUSAL, True, AnswerMode.LLM, retrieved=retrieval.hits)
         verified = verify_answer(raw, sources, corpus, e5_embedder(self.store.embedder))
         if verified.dropped:
             log.warning(
@@ -341,7 +359,7 @@ class Assistant:
         kind_note = _non_regulation_note(cited)
         if kind_note:
             text = f"{kind_note}\n\n{text}"
-        answer = Answer(question, text, False, "llm", cited, retrieval.hits)
+        answer = Answer(question, text, False, AnswerMode.LLM, cited, retrieval.hits)
         answer.notices = _notices(cited)
         return answer
 
@@ -359,11 +377,11 @@ def _missing_doc_text(missing: list[DocRef]) -> str:
 
 def _lead_in(records: list[Record]) -> str:
     kinds = {_source_kind(r) for r in records}
-    if kinds == {"minutes"}:
+    if kinds == {SourceKind.MINUTES}:
         return LEAD_MINUTES
-    if kinds == {"document"}:
+    if kinds == {SourceKind.DOCUMENT}:
         return LEAD_DOCUMENT
-    if "minutes" in kinds:
+    if SourceKind.MINUTES in kinds:
         return LEAD_MIXED
     return LEAD_REGULATION
 
@@ -372,14 +390,14 @@ def _non_regulation_note(cited: list[Record]) -> str | None:
     """What an LLM answer must say when it rests on something other than a regulation: the model's own words
     may not make that clear, so it is said here ("Sumber [2] adalah dokumen umum, bukan peraturan.")."""
     kinds = [_source_kind(r) for r in cited]
-    if all(kind == "regulation" for kind in kinds):
+    if all(kind == SourceKind.REGULATION for kind in kinds):
         return None
-    if all(kind == "document" for kind in kinds):
+    if all(kind == SourceKind.DOCUMENT for kind in kinds):
         return LLM_FROM_DOCUMENT
-    if all(kind == "minutes" for kind in kinds):
+    if all(kind == SourceKind.MINUTES for kind in kinds):
         return LLM_FROM_MINUTES
     notes = []
-    for kind, name in (("document", "dokumen umum"), ("minutes", "catatan rapat")):
+    for kind, name in ((SourceKind.DOCUMENT, "dokumen umum"), (SourceKind.MINUTES, "catatan rapat")):
         numbers = [f"[{n}]" for n, k in enumerate(kinds, start=1) if k == kind]
         if numbers:
             listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " dan " + numbers[-1]
@@ -387,12 +405,12 @@ def _non_regulation_note(cited: list[Record]) -> str | None:
     return " ".join(notes)
 
 
-def _source_kind(record: Record) -> str:
+def _source_kind(record: Record) -> SourceKind:
     if record.doc_type in (NOTULEN, REKOMENDASI):
-        return "minutes"
+        return SourceKind.MINUTES
     if record.doc_type == DOKUMEN:
-        return "document"
-    return "regulation"
+        return SourceKind.DOCUMENT
+    return SourceKind.REGULATION
 
 
 def _is_lookup(question: str) -> bool:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import StrEnum
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +28,20 @@ from knowledge.units import normalize_unit
 
 MERGE_SIMILARITY = 0.85
 OFFER_SIMILARITY = 0.6
-OPEN, MERGED, DISMISSED = "terbuka", "digabung", "ditolak"
+
+
+class PairStatus(StrEnum):
+    """Values of FollowUpDuplicateRow.status: offered to the secretariat, then merged or dismissed."""
+
+    OPEN = "terbuka"
+    MERGED = "digabung"
+    DISMISSED = "ditolak"
+
+
+# The names callers used before the enum: the members, typed `str` as the plain strings they meet.
+OPEN: str = PairStatus.OPEN
+MERGED: str = PairStatus.MERGED
+DISMISSED: str = PairStatus.DISMISSED
 INGEST_ACTOR = "ingest"
 
 

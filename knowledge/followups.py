@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,16 +25,32 @@ from knowledge.dates import format_indonesian_date
 from knowledge.db import DocumentRow, FollowUpHistoryRow, FollowUpRequestRow, FollowUpRow, utcnow
 from knowledge.duplicates import deduplicate_new
 from knowledge.formats import iso_dates_to_text
-from knowledge.model import FOLLOWUP_STATUSES, FollowUp
+from knowledge.model import FOLLOWUP_STATUSES, FollowUp, FollowUpStatus
 from knowledge.reminders import effective_status
 from knowledge.units import display_unit, normalize_unit, region_of, unit_reaches
 
 INGEST_ACTOR = "ingest"
-BARU, BERJALAN, SELESAI, TERLAMBAT, DIBATALKAN = FOLLOWUP_STATUSES
+# The names callers used before the enums: the members, typed `str` as the plain strings they meet.
+BARU: str = FollowUpStatus.BARU
+BERJALAN: str = FollowUpStatus.BERJALAN
+SELESAI: str = FollowUpStatus.SELESAI
+TERLAMBAT: str = FollowUpStatus.TERLAMBAT
+DIBATALKAN: str = FollowUpStatus.DIBATALKAN
 CLOSED = (SELESAI, DIBATALKAN)
 OPEN = (BARU, BERJALAN, TERLAMBAT)
-# Extension requests.
-MENUNGGU, DISETUJUI, DITOLAK = "menunggu", "disetujui", "ditolak"
+
+
+class RequestStatus(StrEnum):
+    """Values of FollowUpRequestRow.status: an extension request waits, then is granted or refused."""
+
+    MENUNGGU = "menunggu"
+    DISETUJUI = "disetujui"
+    DITOLAK = "ditolak"
+
+
+MENUNGGU: str = RequestStatus.MENUNGGU
+DISETUJUI: str = RequestStatus.DISETUJUI
+DITOLAK: str = RequestStatus.DITOLAK
 EDITABLE = ("text", "units", "officials", "due", "due_text", "status")
 NO_UNIT = "unit belum ditentukan"
 MANUAL_SOURCE = "dicatat oleh sekretariat"  # the source of an item added in chat, where a citation would be
@@ -124,9 +141,9 @@ def sync_document_followups(
         if key in seen:
             continue
         if _has_human_history(row):
-            if row.status != "dibatalkan":
-                _record(row, f"status: {row.status} -> dibatalkan", note="butir dihapus dari dokumen sumber")
-                row.status = "dibatalkan"
+            if row.status != DIBATALKAN:
+                _record(row, f"status: {row.status} -> {DIBATALKAN}", note="butir dihapus dari dokumen sumber")
+                row.status = DIBATALKAN
         else:
             session.delete(row)
         result.removed += 1

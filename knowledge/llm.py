@@ -14,7 +14,7 @@ from openai import OpenAI
 
 from knowledge.config import Settings
 from knowledge.corpus import Record
-from knowledge.model import DOKUMEN, NOTULEN, PENJELASAN, REKOMENDASI
+from knowledge.model import DOKUMEN, NOTULEN, PENJELASAN, REKOMENDASI, LegalStatus
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def format_sources(records: list[Record]) -> str:
     document is defused, so no text can close its fence and pose as the prompt's own words."""
     blocks = []
     for number, record in enumerate(records, start=1):
-        status = f" (DICABUT oleh {record.revoked_by})" if record.status == "dicabut" else ""
+        status = f" (DICABUT oleh {record.revoked_by})" if record.status == LegalStatus.DICABUT else ""
         text = _FENCE.sub(_defused, record.text)
         blocks.append(f"[{number}] {record.label}{status}\nJenis: {source_kind(record)}\n<<<\n{text}\n>>>")
     return "\n\n".join(blocks)

@@ -9,35 +9,74 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-# Values of Passage.part
-BATANG_TUBUH = "batang_tubuh"
-PENJELASAN = "penjelasan"
-PENJELASAN_UMUM = "penjelasan_umum"
 
-# Values of Document.doc_type for non-regulations
-NOTULEN = "notulen"
-REKOMENDASI = "rekomendasi"
-DOKUMEN = "dokumen"
+class PassagePart(StrEnum):
+    """Values of Passage.part: where in a regulation a passage stands (None for non-regulations)."""
 
-# Values of Document.status / Passage.status
-BERLAKU = "berlaku"
-DICABUT = "dicabut"
+    BATANG_TUBUH = "batang_tubuh"
+    PENJELASAN = "penjelasan"
+    PENJELASAN_UMUM = "penjelasan_umum"
 
-# Status of a passage whose article a later regulation amended (its text is not the one in force).
-DIUBAH = "diubah"
 
-# Kinds of StatusEdge: what one regulation says about another.
-REVOKED = "dicabut"  # the whole regulation
-REVOKED_IN_PART = "dicabut_sebagian"  # the article in `pasal` (or a part the clause describes)
-AMENDED = "diubah"  # the article in `pasal` now reads `text`; without `pasal`: the regulation was amended
-INSERTED = "disisipkan"  # a new article `pasal` reading `text`
-DELETED = "dihapus"  # the article in `pasal` was deleted
-IMPLEMENTING_KEPT = "pelaksanaan_tetap_berlaku"  # the target's implementing rules stay in force for now
-STATUS_KINDS = (REVOKED, REVOKED_IN_PART, AMENDED, INSERTED, DELETED, IMPLEMENTING_KEPT)
+class DocumentKind(StrEnum):
+    """Values of Document.doc_type for non-regulations (a regulation's is its kind: "PP", "UU", ...)."""
 
-# Values of FollowUp.status
-FOLLOWUP_STATUSES = ("baru", "berjalan", "selesai", "terlambat", "dibatalkan")
+    NOTULEN = "notulen"
+    REKOMENDASI = "rekomendasi"
+    DOKUMEN = "dokumen"
+
+
+class LegalStatus(StrEnum):
+    """Values of Document.status / Passage.status."""
+
+    BERLAKU = "berlaku"
+    DICABUT = "dicabut"
+    # A passage whose article a later regulation amended (its text is not the one in force).
+    DIUBAH = "diubah"
+
+
+class StatusKind(StrEnum):
+    """Kinds of StatusEdge: what one regulation says about another."""
+
+    REVOKED = "dicabut"  # the whole regulation
+    REVOKED_IN_PART = "dicabut_sebagian"  # the article in `pasal` (or a part the clause describes)
+    AMENDED = "diubah"  # the article in `pasal` now reads `text`; without `pasal`: the regulation was amended
+    INSERTED = "disisipkan"  # a new article `pasal` reading `text`
+    DELETED = "dihapus"  # the article in `pasal` was deleted
+    IMPLEMENTING_KEPT = "pelaksanaan_tetap_berlaku"  # the target's implementing rules stay in force for now
+
+
+class FollowUpStatus(StrEnum):
+    """Values of FollowUp.status. TERLAMBAT is also derived: see knowledge.reminders.effective_status."""
+
+    BARU = "baru"
+    BERJALAN = "berjalan"
+    SELESAI = "selesai"
+    TERLAMBAT = "terlambat"
+    DIBATALKAN = "dibatalkan"
+
+
+# The names every module imported before the enums existed. They are the enum members, typed `str` so that
+# code mixing them with plain strings read from the database (dict keys, `x if c else y`) type-checks as before.
+BATANG_TUBUH: str = PassagePart.BATANG_TUBUH
+PENJELASAN: str = PassagePart.PENJELASAN
+PENJELASAN_UMUM: str = PassagePart.PENJELASAN_UMUM
+NOTULEN: str = DocumentKind.NOTULEN
+REKOMENDASI: str = DocumentKind.REKOMENDASI
+DOKUMEN: str = DocumentKind.DOKUMEN
+BERLAKU: str = LegalStatus.BERLAKU
+DICABUT: str = LegalStatus.DICABUT
+DIUBAH: str = LegalStatus.DIUBAH
+REVOKED: str = StatusKind.REVOKED
+REVOKED_IN_PART: str = StatusKind.REVOKED_IN_PART
+AMENDED: str = StatusKind.AMENDED
+INSERTED: str = StatusKind.INSERTED
+DELETED: str = StatusKind.DELETED
+IMPLEMENTING_KEPT: str = StatusKind.IMPLEMENTING_KEPT
+STATUS_KINDS: tuple[str, ...] = tuple(StatusKind)
+FOLLOWUP_STATUSES: tuple[str, ...] = tuple(FollowUpStatus)
 
 
 @dataclass
@@ -46,7 +85,7 @@ class Passage:
 
     text: str
     label: str = ""  # filled by Document.finalize() when empty
-    part: str | None = None  # batang_tubuh | penjelasan | penjelasan_umum | None (non-regulations)
+    part: str | None = None  # a PassagePart; None for non-regulations
     bab: str | None = None  # "BAB II PENYELENGGARAAN DEKONSENTRASI KEPADA GWPP"
     bagian: str | None = None
     paragraf: str | None = None
@@ -63,7 +102,7 @@ class Passage:
     doc: str = ""
     title: str = ""
     doc_type: str = ""
-    status: str = BERLAKU
+    status: str = LegalStatus.BERLAKU  # a LegalStatus
     revoked_by: str | None = None
     source: str = ""
     content_hash: str = ""
@@ -83,7 +122,7 @@ class StatusEdge:
     source: str  # "UU 1/2022": the regulation that says it
     source_article: str | None  # "UU 1/2022 Pasal 189", "UU 9/2015 Pasal I angka 4"
     target: str  # "UU 33/2004"
-    kind: str  # one of STATUS_KINDS
+    kind: StatusKind
     pasal: str | None = None  # the target's article, when the statement is about one
     detail: str | None = None  # "ayat (2)", "angka 4", "kecuali ..." within that article
     text: str = ""  # the article's new wording (amended or inserted)
@@ -108,7 +147,7 @@ class FollowUp:
     officials: list[str] = field(default_factory=list)
     due: date | None = None
     due_text: str | None = None  # the words the date was read from, kept when unparsable
-    status: str = "baru"
+    status: str = FollowUpStatus.BARU
     section: str | None = None
     item: str | None = None
     passage_label: str | None = None  # citation of the passage it came from

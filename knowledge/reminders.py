@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol, cast
 
@@ -42,11 +43,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import FollowUpDigestRow, FollowUpReminderRow, utcnow
+from knowledge.model import FollowUpStatus
 from knowledge.units import unit_reaches
 from knowledge.workdays import WorkCalendar
 
-CLOSED_STATUSES = ("selesai", "dibatalkan")
-OPEN_STATUSES = ("baru", "berjalan", "terlambat")
+CLOSED_STATUSES = (FollowUpStatus.SELESAI, FollowUpStatus.DIBATALKAN)
+OPEN_STATUSES = (FollowUpStatus.BARU, FollowUpStatus.BERJALAN, FollowUpStatus.TERLAMBAT)
 
 # Words that are not part of a person's name when matching "Sdr. Budi Santoso, S.T." to "Budi Santoso".
 _HONORIFICS = frozenset(
@@ -251,8 +253,8 @@ def plan_reminders(
 
 def effective_status(item: Item, today: date) -> str:
     """An open item past its due date is late, whatever was last recorded."""
-    if item.status in ("baru", "berjalan") and item.due is not None and item.due < today:
-        return "terlambat"
+    if item.status in (FollowUpStatus.BARU, FollowUpStatus.BERJALAN) and item.due is not None and item.due < today:
+        return FollowUpStatus.TERLAMBAT
     return item.status
 
 
@@ -281,7 +283,7 @@ def attention(items: Sequence[Item], people: Sequence[Person], today: date) -> A
     for item in items:
         if not is_open(item):
             continue
-        if effective_status(item, today) == "terlambat":
+        if effective_status(item, today) == FollowUpStatus.TERLAMBAT:
             result.overdue.append(item)
         missing = unregistered_units(item, people)
         if missing or not recipients(item, people):
@@ -307,7 +309,23 @@ def digest_due(today: date, schedule: Schedule) -> bool:
 
 # ---- the sent log ----------------------------------------------------------------------------------
 
-SENDING, SENT, FAILED, UNKNOWN, EMPTY = "sending", "sent", "failed", "unknown", "empty"
+
+
+class SendStatus(StrEnum):
+    """Values of FollowUpReminderRow.status and FollowUpDigestRow.status (see "Exactly once" above)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    EMPTY = "empty"  # a digest with nothing in it: claimed so that the week is not tried again
+
+
+SENDING: str = SendStatus.SENDING
+SENT: str = SendStatus.SENT
+FAILED: str = SendStatus.FAILED
+UNKNOWN: str = SendStatus.UNKNOWN
+EMPTY: str = SendStatus.EMPTY
 
 
 def sent_keys(sessions: sessionmaker[Session], item_ids: Iterable[int]) -> set[SentKey]:

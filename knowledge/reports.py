@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
@@ -39,11 +40,27 @@ from knowledge.followups import (
 from knowledge.reminders import effective_status
 from knowledge.units import display_unit, normalize_unit, unit_reaches
 
+
 # How the chart and the per-unit sheet group items. A cancelled item is counted apart and never drawn: it is
 # neither progress nor a problem.
-DONE, IN_PROGRESS, LATE, UNDATED, CANCELLED = "selesai", "dalam proses", "terlambat", "tanpa tenggat", "dibatalkan"
-PROGRESS = (DONE, IN_PROGRESS, LATE, UNDATED)
-CATEGORIES = (*PROGRESS, CANCELLED)
+class Category(StrEnum):
+    """Shown as they are: in the chart's legend and the sheets' headers."""
+
+    DONE = "selesai"
+    IN_PROGRESS = "dalam proses"
+    LATE = "terlambat"
+    UNDATED = "tanpa tenggat"
+    CANCELLED = "dibatalkan"
+
+
+# The names callers used before the enum: the members, typed `str` as the plain strings they meet.
+DONE: str = Category.DONE
+IN_PROGRESS: str = Category.IN_PROGRESS
+LATE: str = Category.LATE
+UNDATED: str = Category.UNDATED
+CANCELLED: str = Category.CANCELLED
+PROGRESS: tuple[str, ...] = (DONE, IN_PROGRESS, LATE, UNDATED)
+CATEGORIES: tuple[str, ...] = tuple(Category)
 MANUAL_MEETING = f"({MANUAL_SOURCE})"  # the meeting column of an item the secretariat typed in chat
 FILTER_WORDS = ("rapat", "unit", "sejak")
 _FILTER_SPLIT = re.compile(rf"(?:^|\s)({'|'.join(FILTER_WORDS)})(?=\s|$)", re.IGNORECASE)
@@ -54,10 +71,16 @@ _WORDS_DATE = re.compile(rf"^(?:(\d{{1,2}})\s+)?({'|'.join(MONTHS)})\.?\s+(\d{{4
 _FILE_ID = re.compile(r",\s*file_id\s+\S+?(?=\])")
 
 
-class FilterError(ValueError):
-    """A filter that cannot be read. `kind`: "unknown" (not a filter word), "empty" (no value) or "date"."""
+class FilterProblem(StrEnum):
+    UNKNOWN = "unknown"  # not a filter word
+    EMPTY = "empty"  # no value
+    DATE = "date"  # a date that cannot be read
 
-    def __init__(self, kind: str, value: str) -> None:
+
+class FilterError(ValueError):
+    """A filter that cannot be read, and why."""
+
+    def __init__(self, kind: FilterProblem, value: str) -> None:
         super().__init__(f"{kind}: {value!r}")
         self.kind = kind
         self.value = value
@@ -90,12 +113,12 @@ def parse_filters(text: str) -> ReportFilters:
         return ReportFilters()
     pieces = _FILTER_SPLIT.split(text)
     if pieces[0].strip():
-        raise FilterError("unknown", pieces[0].strip())
+        raise FilterError(FilterProblem.UNKNOWN, pieces[0].strip())
     values: dict[str, str] = {}
     for word, value in zip(pieces[1::2], pieces[2::2], strict=True):
         word, value = word.lower(), value.strip()
         if not value:
-            raise FilterError("empty", word)
+            raise FilterError(FilterProblem.EMPTY, word)
         values[word] = value
     since = parse_since(values["sejak"]) if "sejak" in values else None
     return ReportFilters(meeting=values.get("rapat"), unit=values.get("unit"), since=since)
@@ -116,7 +139,7 @@ def parse_since(text: str) -> date:
             return date(*found)
     except ValueError:
         pass  # 2024-02-30: written like a date, but none
-    raise FilterError("date", text)
+    raise FilterError(FilterProblem.DATE, text)
 
 
 # ---- what the report holds ------------------------------------------------------------------------------
@@ -137,7 +160,7 @@ class ItemLine:
     recorded: str  # the status people wrote
     computed: str  # what it is today (an open item past its due date is terlambat)
     days_overdue: int | None
-    category: str  # one of CATEGORIES
+    category: str  # a Category
     last_change_at: datetime | None  # local wall time, naive (spreadsheets know no time zones)
     last_change: str
     evidence: str  # the note given when the item was reported done

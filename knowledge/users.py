@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import delete, select
@@ -23,13 +24,37 @@ from knowledge.chat_state import ChatState
 from knowledge.db import AnswerRow, ChatGroupRow, ChatStateRow, FeedbackRow, UserRow, utcnow
 from knowledge.model import NOTULEN, REKOMENDASI
 
-ADMIN, SEKRETARIAT, PEJABAT = "admin", "sekretariat", "pejabat"
-ROLES = (ADMIN, SEKRETARIAT, PEJABAT)
+
+class Role(StrEnum):
+    """Values of UserRow.role, stored and shown as they are."""
+
+    ADMIN = "admin"
+    SEKRETARIAT = "sekretariat"
+    PEJABAT = "pejabat"
+
+
+class UserStatus(StrEnum):
+    """A registration waits for an admin, who approves or rejects it; an approved user can be deactivated."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INACTIVE = "inactive"
+
+
+# The names callers used before the enums: the members, typed `str` as the plain strings they meet.
+ADMIN: str = Role.ADMIN
+SEKRETARIAT: str = Role.SEKRETARIAT
+PEJABAT: str = Role.PEJABAT
+ROLES: tuple[str, ...] = tuple(Role)
 STAFF = (ADMIN, SEKRETARIAT)  # announcements, all follow-ups, everyone's answers
 MEETING_RECORDS = (NOTULEN, REKOMENDASI)  # what the secretariat may add to the knowledge base
 
-PENDING, APPROVED, REJECTED, INACTIVE = "pending", "approved", "rejected", "inactive"
-STATUSES = (PENDING, APPROVED, REJECTED, INACTIVE)
+PENDING: str = UserStatus.PENDING
+APPROVED: str = UserStatus.APPROVED
+REJECTED: str = UserStatus.REJECTED
+INACTIVE: str = UserStatus.INACTIVE
+STATUSES: tuple[str, ...] = tuple(UserStatus)
 
 MAX_QUESTION_CHARS = 1000
 COMMENT_TTL = timedelta(minutes=15)  # an unanswered comment invitation must not swallow tomorrow's question
@@ -58,7 +83,7 @@ class User:
 
     @property
     def is_admin(self) -> bool:
-        return self.active and self.role == ADMIN
+        return may_administer(self)
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,11 @@ class Feedback:
     comment: str | None
 
 
+# ---- Rights: who may do what --------------------------------------------------------------------------------
+# The one place a role becomes a right. The bot asks these (bot/roles.py applies them to updates) and never
+# compares roles itself; each right is checked on the users table as it is now, so a demotion takes effect at once.
+
+
 def can_ask(user: User | None, *, in_allowed_group: bool = False) -> bool:
     """Approved users may ask anywhere. In a group an admin allowed, its members may ask too (the admin
     vouched for the group), except people whose registration was rejected or who were deactivated."""
@@ -104,20 +134,51 @@ def can_ask(user: User | None, *, in_allowed_group: bool = False) -> bool:
     return in_allowed_group and (user is None or user.status == PENDING)
 
 
+def may_administer(user: User | None) -> bool:
+    """Admins: users and roles, allowed groups, every document and the index, the feedback review, and
+    mandatory announcements."""
+    return user is not None and user.active and user.role == ADMIN
+
+
+def _holds_secretariat_rights(user: User | None) -> bool:
+    """The secretariat's rights, which admins hold too; only while the account is active."""
+    return user is not None and user.active and user.role in STAFF
+
+
+def may_announce(user: User | None) -> bool:
+    """/umumkan and /pengumuman: compose, send, cancel and resend announcements (mandatory ones: admins)."""
+    return _holds_secretariat_rights(user)
+
+
+def may_announce_mandatory(user: User | None) -> bool:
+    """A mandatory announcement reaches even those who opted out of announcements: an admin's decision."""
+    return may_administer(user)
+
+
+def may_manage_followups(user: User | None) -> bool:
+    """Every unit's follow-ups: list, add, edit, close, merge duplicates, decide extensions, hear officials'
+    reports (an official sees and reports on their own unit's items only)."""
+    return _holds_secretariat_rights(user)
+
+
+def may_read_reports(user: User | None) -> bool:
+    """/laporan: the follow-up workbook and chart of every unit."""
+    return _holds_secretariat_rights(user)
+
+
+def may_open_any_answer(user: User | None) -> bool:
+    """The buttons under anyone's stored answer (see may_use_answer)."""
+    return _holds_secretariat_rights(user)
+
+
 def may_ingest(user: User | None, doc_type: str | None = None) -> bool:
     """Who adds documents: admins any; the secretariat, which records the meetings, their minutes and
     recommendation lists (a regulation changes what every answer quotes, which stays an admin's decision).
     Without `doc_type`: whether the user may send documents at all."""
-    if user is None or not user.active:
-        return False
-    if user.role == ADMIN:
+    if may_administer(user):
         return True
-    return user.role == SEKRETARIAT and (doc_type is None or doc_type in MEETING_RECORDS)
+    return _holds_secretariat_rights(user) and (doc_type is None or doc_type in MEETING_RECORDS)
 
-
-def is_staff(user: User | None) -> bool:
-    """The secretariat's rights (admins have them too); only while the account is active."""
-    return user is not None and user.active and user.role in STAFF
 
 
 def may_use_answer(user: User | None, user_id: int, answer: StoredAnswer, chat_id: int | None) -> bool:
@@ -131,7 +192,14 @@ def may_use_answer(user: User | None, user_id: int, answer: StoredAnswer, chat_i
         return True
     if chat_id is not None and chat_id == answer.chat_id:
         return True
-    return is_staff(user)
+    return may_open_any_answer(user)
+
+
+def report_recipients(people: Iterable[User]) -> list[User]:
+    """Who hears about the officials' follow-up reports and gets the weekly digest: the secretariat, or the
+    admins while there is none."""
+    active = [u for u in people if u.active]
+    return [u for u in active if u.role == SEKRETARIAT] or [u for u in active if may_administer(u)]
 
 
 class RateLimiter:
@@ -208,7 +276,7 @@ class UserStore:
             return [_user(r) for r in session.scalars(query)]
 
     def admins(self) -> list[User]:
-        return [u for u in self.list_users(APPROVED) if u.role == ADMIN]
+        return [u for u in self.list_users(APPROVED) if may_administer(u)]
 
     def seen(self, user_id: int, name: str, username: str | None) -> None:
         """Fill in the Telegram name of a user known only by id (bootstrapped admins)."""

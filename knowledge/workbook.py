@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from knowledge.announcements import AnnouncementStatus, DeliveryStatus
 from knowledge.dates import format_indonesian_date
 from knowledge.reports import CATEGORIES, ReportData, UnitCount
 
@@ -38,16 +39,20 @@ TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
-ANNOUNCEMENT_STATUS = {"scheduled": "dijadwalkan", "sending": "sedang dikirim", "done": "selesai",
-                       "cancelled": "dibatalkan"}  # fmt: skip
-# Delivery statuses (knowledge/announcements.py) -> columns; "sending" is still on its way, like "pending".
-DELIVERY_COLUMNS = (
-    ("Terkirim", ("sent",)),
-    ("Gagal", ("failed",)),
-    ("Memblokir bot", ("blocked",)),
-    ("Tidak pasti", ("unknown",)),
-    ("Menunggu", ("pending", "sending")),
-    ("Dibatalkan", ("cancelled",)),
+ANNOUNCEMENT_STATUS: dict[str, str] = {
+    AnnouncementStatus.SCHEDULED: "dijadwalkan",
+    AnnouncementStatus.SENDING: "sedang dikirim",
+    AnnouncementStatus.DONE: "selesai",
+    AnnouncementStatus.CANCELLED: "dibatalkan",
+}
+# Delivery statuses -> columns; CLAIMED ("sending") is still on its way, like PENDING.
+DELIVERY_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Terkirim", (DeliveryStatus.SENT,)),
+    ("Gagal", (DeliveryStatus.FAILED,)),
+    ("Memblokir bot", (DeliveryStatus.BLOCKED,)),
+    ("Tidak pasti", (DeliveryStatus.UNKNOWN,)),
+    ("Menunggu", (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)),
+    ("Dibatalkan", (DeliveryStatus.DROPPED,)),
 )
 
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import functools
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,14 +198,26 @@ async def bot_env(
         await server.stop()
 
 
-def async_test(func: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test in a fresh event loop with a hard limit, so a hang fails instead of blocking."""
+AsyncTest = Callable[..., Coroutine[Any, Any, None]]
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(asyncio.wait_for(func(*args, **kwargs), timeout=TEST_TIMEOUT))
 
-    return wrapper
+def time_limit(seconds: float) -> Callable[[AsyncTest], AsyncTest]:
+    """An async test that fails with TimeoutError after `seconds` instead of blocking the run. pytest-asyncio
+    runs it (asyncio_mode = "auto" in pyproject.toml), in a fresh event loop; the limit covers the test's body,
+    not its fixtures."""
+
+    def decorator(func: AsyncTest) -> AsyncTest:
+        @functools.wraps(func)  # pytest reads the fixtures it needs from the wrapped test's signature
+        async def bounded(*args: Any, **kwargs: Any) -> None:
+            async with asyncio.timeout(seconds):
+                await func(*args, **kwargs)
+
+        return bounded
+
+    return decorator
+
+
+async_test = time_limit(TEST_TIMEOUT)
 
 
 def buttons(message: JSON) -> list[str]:

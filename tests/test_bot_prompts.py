@@ -103,6 +103,29 @@ async def test_a_question_after_a_reminder_button_is_answered_and_the_item_left_
 
 
 @async_test
+async def test_a_waiting_prompt_survives_a_restart(bot_corpus: Corpus, tmp_path: Path) -> None:
+    async with bot_env(bot_corpus, tmp_path, reminder_check_minutes=0, digest_weekday=7) as env:
+        set_clock(env.app, Clock())  # Monday 8 April 2024
+        budi = env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
+        sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")
+        ids = seed(env, item(1, "Membuka akun sistem pelaporan", ["Bappeda Prov. Jabar"], date(2024, 4, 15)))
+        akun = ids["Membuka akun sistem pelaporan"]
+        await run_reminders(env.app)
+        [reminder] = env.server.read_messages(budi)
+        await env.press(budi, reminder, f"📅 Minta perpanjangan #{akun}")
+        await env.send(sekre, "/tindaklanjut tambah")
+        [units] = await env.send(sekre, "Menyusun laporan pendanaan triwulan I")
+        assert "penanggung jawab" in units["text"]
+
+        await env.restart()  # a new process on the same database: both dialogues go on where they were
+        set_clock(env.app, Clock())
+        [due] = await env.send(sekre, "Bappeda Jawa Barat")
+        assert "bila belum ada tenggat" in due["text"]
+        [sent] = await env.send(budi, "30 April 2024")
+        assert "sudah diteruskan kepada sekretariat" in sent["text"]
+
+
+@async_test
 async def test_a_question_during_the_guided_add_ends_it(bot_corpus: Corpus, tmp_path: Path) -> None:
     async with bot_env(bot_corpus, tmp_path, reminder_check_minutes=0) as env:
         sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
-import functools
 import json
 import socket
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
+from bot_harness import time_limit
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -40,14 +40,7 @@ from bot.sandbox import BotApiServer, RateLimit
 TOKEN = "123456:TEST-token"
 
 
-def async_test(func: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test in a fresh event loop, with a hard limit so a hang fails fast."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(asyncio.wait_for(func(*args, **kwargs), timeout=20))
-
-    return wrapper
+async_test = time_limit(20)  # the server alone: a hang fails fast
 
 
 @contextlib.asynccontextmanager

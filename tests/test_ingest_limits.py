@@ -252,7 +252,7 @@ def test_the_cli_prints_skipped_links_and_lists_them_in_json(
 
     print_human(run(settings, linked))
     printed = capsys.readouterr().out
-    assert f"DILEWATI   {linked / 'passwd.txt'}\n           ! dilewati: tautan simbolik ke" in printed
+    assert f"DILEWATI   {linked / 'passwd.txt'}\n           ! Dilewati: tautan simbolik ke" in printed
     assert "0 gagal, 2 dilewati" in printed
 
 
@@ -311,7 +311,9 @@ def test_a_stray_byte_is_reported_on_the_file_and_in_the_upload_reply(
     assert outcome.action == "added"
     assert outcome.warnings[0] == "text is not valid UTF-8: read as UTF-8 with 1 replaced character (U+FFFD)"
     print_human(report)
-    assert "! teks bukan UTF-8 yang sah: dibaca sebagai UTF-8 dengan 1 karakter diganti" in capsys.readouterr().out
+    assert "! Teks tidak sepenuhnya UTF-8 yang sah: dibaca sebagai UTF-8; 1 karakter yang rusak diganti" in (
+        capsys.readouterr().out
+    )
     text = "\n".join(r.text for r in Corpus.load(KnowledgeStore(settings)).records)
     assert "operator \u201cdinas\u201d setiap ak\ufffdhir bulan" in text
 

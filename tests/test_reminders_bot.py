@@ -9,8 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot_harness import JSON, BotEnv, Corpus, async_test, bot_env, buttons
-from telegram.ext import CallbackContext
 
+from bot.context import BotContext
 from bot.reminders import JOB_NAME, run_reminders, set_clock
 from knowledge.db import FollowUpReminderRow
 from knowledge.followups import SELESAI, actor_ref, list_followups, sync_document_followups, update_followup
@@ -145,7 +145,7 @@ async def test_job_is_scheduled_and_a_blocked_user_does_not_stop_the_others(bot_
         env.server.block(away)
         env.expected_failures.append(("sendMessage", "blocked"))
         seed(env, item(1, "Menyusun laporan triwulanan", ["Bappeda Prov. Jabar"], date(2024, 4, 15)))
-        await job.callback(CallbackContext(env.app))  # the job's own callback, run now
+        await job.callback(BotContext(env.app))  # the job's own callback, with the context PTB would give it
         [reminder] = env.server.read_messages(budi)
         assert "Menyusun laporan triwulanan" in reminder["text"]
         with env.users.sessions() as session:

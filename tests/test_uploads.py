@@ -19,13 +19,13 @@ from bot.upload_report import (
     render_removal,
     render_upload,
 )
+from ingest.notices import Notice, NoticeCode, in_indonesian
 from ingest.pipeline import Pipeline
 from ingest.uploads import (
     ARCHIVE_DIR,
     Progress,
     UploadReport,
     askers_of_changes,
-    explain_warning,
     find_documents,
     ingest_upload,
     mislabelled,
@@ -370,11 +370,14 @@ def test_a_new_version_of_a_server_folder_document_warns_that_the_folder_still_h
 @pytest.mark.parametrize(
     ("warning", "shown"),
     [
-        ("OCR repaired: 12 fixes", "Teks hasil OCR diperbaiki otomatis (12 perbaikan)."),
-        ("Pasal numbering has gaps (missing or unreadable: 5, 6)", "pasal yang tidak ada atau tidak terbaca: 5, 6."),
-        ("Butir 3: no deadline ('kapan-kapan' could not be read as a date)", "tenggat “kapan-kapan” tidak dapat"),
+        (Notice(NoticeCode.OCR_REPAIRED, fixes=12), "Teks hasil OCR diperbaiki otomatis (12 perbaikan)."),
+        (Notice(NoticeCode.ARTICLE_GAPS, gaps="5, 6"), "pasal yang tidak ada atau tidak terbaca: 5, 6."),
+        (
+            Notice(NoticeCode.UNREADABLE_DEADLINE, label="Butir 3", words="kapan-kapan"),
+            "Butir 3: tenggat “kapan-kapan” tidak dapat dibaca sebagai tanggal.",
+        ),
         ("something new", "something new"),
     ],
 )
 def test_parser_warnings_are_shown_in_indonesian(warning: str, shown: str) -> None:
-    assert shown in explain_warning(warning)
+    assert shown in in_indonesian(warning)

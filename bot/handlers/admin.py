@@ -6,12 +6,11 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.context import BotContext
 from bot.render import esc, pack
 from bot.roles import admins_only, in_group
-from bot.services import services
 from knowledge.users import APPROVED, INACTIVE, PENDING, REJECTED, ROLES, User, UserError
 
 log = logging.getLogger(__name__)
@@ -20,9 +19,9 @@ _STATUS_ORDER = (PENDING, APPROVED, INACTIVE, REJECTED)
 
 
 @admins_only
-async def on_users(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_users(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    users = services(context).users
+    users = context.services.users
     everyone = users.list_users()
     if not everyone:
         await update.effective_message.reply_text(texts.USERS_EMPTY)
@@ -43,7 +42,7 @@ async def on_users(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admins_only
-async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_role(update: Update, context: BotContext) -> None:
     message, admin = update.effective_message, update.effective_user
     assert message is not None and admin is not None
     args = context.args or []
@@ -51,7 +50,7 @@ async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ROLE_USAGE)
         return
     user_id, role = int(args[0]), args[1].lower()
-    users = services(context).users
+    users = context.services.users
     if role not in ROLES:
         await message.reply_text(texts.UNKNOWN_ROLE.format(role=esc(args[1])))
         return
@@ -69,7 +68,7 @@ async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admins_only
-async def on_deactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_deactivate(update: Update, context: BotContext) -> None:
     message, admin = update.effective_message, update.effective_user
     assert message is not None and admin is not None
     args = context.args or []
@@ -77,7 +76,7 @@ async def on_deactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(texts.DEACTIVATE_USAGE)
         return
     user_id = int(args[0])
-    users = services(context).users
+    users = context.services.users
     if users.get(user_id) is None:
         await message.reply_text(texts.UNKNOWN_USER.format(user_id=user_id))
         return
@@ -95,22 +94,22 @@ async def on_deactivate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @admins_only
-async def on_allow_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_allow_group(update: Update, context: BotContext) -> None:
     await _set_group(update, context, allowed=True)
 
 
 @admins_only
-async def on_disallow_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_disallow_group(update: Update, context: BotContext) -> None:
     await _set_group(update, context, allowed=False)
 
 
-async def _set_group(update: Update, context: ContextTypes.DEFAULT_TYPE, *, allowed: bool) -> None:
+async def _set_group(update: Update, context: BotContext, *, allowed: bool) -> None:
     message, chat, admin = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None and admin is not None
     if not in_group(update):
         await message.reply_text(texts.GROUP_ONLY)
         return
-    services(context).users.set_group_allowed(chat.id, chat.title or "", allowed, admin.id)
+    context.services.users.set_group_allowed(chat.id, chat.title or "", allowed, admin.id)
     log.info("admin %s %s group %s", admin.id, "allowed" if allowed else "disallowed", chat.id)
     await message.reply_text(texts.GROUP_ENABLED if allowed else texts.GROUP_DISABLED)
 
@@ -122,7 +121,7 @@ def _user_line(user: User) -> str:
     return f"• <b>{esc(user.name or 'Tanpa nama')}</b> — {unit}\n  ID <code>{user.id}</code> · {esc(role)}{handle}"
 
 
-async def _tell(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> None:
+async def _tell(context: BotContext, user_id: int, text: str) -> None:
     try:
         await context.bot.send_message(user_id, text)
     except TelegramError as error:  # the user may never have started the bot, or blocked it

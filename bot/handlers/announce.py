@@ -23,7 +23,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     ConversationHandler,
     MessageHandler,
     TypeHandler,
@@ -32,6 +31,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
+from bot.context import BotContext
 from bot.handlers.media import media_kind
 from bot.render import esc, utf16_len
 from bot.roles import current_user, members_only, private_only, requires
@@ -46,9 +46,7 @@ from bot.sender import (
     report_keyboard,
     report_text,
     scheduled_text,
-    sender_of,
 )
-from bot.services import services
 from knowledge.announcements import (
     ACTIVE,
     EVERYONE,
@@ -65,7 +63,7 @@ from knowledge.announcements import (
     parse_schedule,
 )
 from knowledge.db import utcnow
-from knowledge.users import ROLES, is_staff
+from knowledge.users import ROLES, may_announce, may_announce_mandatory
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +112,11 @@ def conversation() -> ConversationHandler:
         )
 
 
-def store(context: ContextTypes.DEFAULT_TYPE) -> AnnouncementStore:
-    return sender_of(context).store
+def store(context: BotContext) -> AnnouncementStore:
+    return context.sender.store
 
 
-async def _drop_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _drop_draft(update: Update, context: BotContext) -> None:
     """The author lost the right mid-draft: the draft goes, and so do the buttons of its panel."""
     draft = _draft(context, update)
     _forget(context, update)
@@ -132,11 +130,11 @@ async def _drop_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 # The command itself, /pengumuman and its buttons.
-staff_only = requires(is_staff, denied=texts.ANN_STAFF_ONLY, result=ConversationHandler.END)
+staff_only = requires(may_announce, denied=texts.ANN_STAFF_ONLY, result=ConversationHandler.END)
 # Every later step of /umumkan: the role is read again at each message and button, since an admin may have
 # demoted or deactivated the author since the draft began; then the draft ends and nothing is sent.
 staff_step = requires(
-    is_staff,
+    may_announce,
     denied=texts.STAFF_RIGHT_LOST,
     ended=texts.ANN_ENDED_NO_RIGHT,
     cleanup=_drop_draft,
@@ -149,7 +147,7 @@ staff_step = requires(
 
 @staff_only
 @private_only
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def start(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     _forget(context, update)
@@ -162,20 +160,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 @staff_step
-async def got_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_content(update: Update, context: BotContext) -> int:
     assert update.effective_message is not None
     return await _take_content(update, context, update.effective_message)
 
 
 @staff_step
-async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def unsupported_content(update: Update, context: BotContext) -> int:
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.ANN_UNSUPPORTED_CONTENT)
     return CONTENT
 
 
 async def _take_content(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, source: Message, *, strip_command: bool = False
+    update: Update, context: BotContext, source: Message, *, strip_command: bool = False
 ) -> int:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
@@ -261,7 +259,7 @@ def to_content(draft_content: dict[str, Any], mandatory: bool) -> Content:
     )
 
 
-async def _send_preview(context: ContextTypes.DEFAULT_TYPE, chat_id: int, draft_content: dict[str, Any]) -> None:
+async def _send_preview(context: BotContext, chat_id: int, draft_content: dict[str, Any]) -> None:
     """Show exactly what an ordinary announcement will look like."""
     content = to_content(draft_content, mandatory=False)
     if content.kind == "text":
@@ -278,7 +276,7 @@ async def _send_preview(context: ContextTypes.DEFAULT_TYPE, chat_id: int, draft_
 
 
 @staff_step
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_button(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
     draft = _draft(context, update)
@@ -293,13 +291,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await handler(update, context, draft, arg)
 
 
-async def _choose_everyone(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _choose_everyone(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     draft["audience"] = Audience(EVERYONE).to_json()
     draft["audience_label"] = texts.ANN_AUDIENCE_EVERYONE
     return await _show(update, context, draft, "confirm")
 
 
-async def _choose_groups(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _choose_groups(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     if not await asyncio.to_thread(store(context).groups):
         return await _alert(update, texts.ANN_NO_GROUPS)
     draft["audience"] = Audience(GROUPS).to_json()
@@ -307,7 +305,7 @@ async def _choose_groups(update: Update, context: ContextTypes.DEFAULT_TYPE, dra
     return await _show(update, context, draft, "confirm")
 
 
-async def _open_units(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _open_units(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     choices = await asyncio.to_thread(store(context).units)
     if not choices:
         return await _alert(update, texts.ANN_NO_UNITS)
@@ -316,7 +314,7 @@ async def _open_units(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     return await _show(update, context, draft, "units")
 
 
-async def _toggle_unit(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _toggle_unit(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     index = int(arg) if arg.isdigit() else -1
     if 0 <= index < len(draft.get("units", [])):
         selected = set(draft.get("selected", []))
@@ -325,12 +323,12 @@ async def _toggle_unit(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
     return await _show(update, context, draft, "units")
 
 
-async def _units_page(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _units_page(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     draft["page"] = int(arg) if arg.isdigit() else 0
     return await _show(update, context, draft, "units")
 
 
-async def _units_done(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _units_done(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     chosen = [draft["units"][i] for i in draft.get("selected", []) if i < len(draft.get("units", []))]
     if not chosen:
         return await _alert(update, texts.ANN_NO_UNIT_CHOSEN)
@@ -339,11 +337,11 @@ async def _units_done(update: Update, context: ContextTypes.DEFAULT_TYPE, draft:
     return await _show(update, context, draft, "confirm")
 
 
-async def _open_roles(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _open_roles(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     return await _show(update, context, draft, "roles")
 
 
-async def _choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _choose_role(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     if arg not in ROLES:
         return await _show(update, context, draft, "roles")
     draft["audience"] = Audience(ROLE, role=arg).to_json()
@@ -351,19 +349,19 @@ async def _choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
     return await _show(update, context, draft, "confirm")
 
 
-async def _back_to_audience(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _back_to_audience(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     return await _show(update, context, draft, "audience")
 
 
-async def _toggle_mandatory(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
-    user = current_user(update, services(context).users)
-    if user is None or not user.is_admin:
+async def _toggle_mandatory(update: Update, context: BotContext, draft: dict, arg: str) -> int:
+    user = current_user(update, context.services.users)
+    if not may_announce_mandatory(user):
         return await _alert(update, texts.ANN_ADMIN_ONLY_MANDATORY)
     draft["mandatory"] = not draft.get("mandatory")
     return await _show(update, context, draft, "confirm")
 
 
-async def _ask_time(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _ask_time(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     draft["awaiting_time"] = True
@@ -373,12 +371,12 @@ async def _ask_time(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: d
     return SETUP
 
 
-async def _send_now(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _send_now(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     draft["send_at"] = None
     return await _show(update, context, draft, "confirm")
 
 
-async def _abort_button(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _abort_button(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     query = update.callback_query
     assert query is not None
     _forget(context, update)
@@ -387,13 +385,13 @@ async def _abort_button(update: Update, context: ContextTypes.DEFAULT_TYPE, draf
     return ConversationHandler.END
 
 
-async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, arg: str) -> int:
+async def _confirm(update: Update, context: BotContext, draft: dict, arg: str) -> int:
     query, chat, tg_user = update.callback_query, update.effective_chat, update.effective_user
     assert query is not None and chat is not None and tg_user is not None and query.message is not None
-    user = current_user(update, services(context).users)
+    user = current_user(update, context.services.users)
     if draft.get("audience") is None:
         return await _show(update, context, draft, "audience")
-    if draft.get("mandatory") and (user is None or not user.is_admin):
+    if draft.get("mandatory") and not may_announce_mandatory(user):
         # Demoted from admin after making it mandatory: never send it as something other than what was shown.
         draft["mandatory"] = False
         return await _show(update, context, draft, "confirm", alert=texts.ANN_MANDATORY_LOST)
@@ -423,7 +421,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
     )
     _forget(context, update)
     await query.answer()
-    zone = sender_of(context).zone
+    zone = context.sender.zone
     if announcement.status == SCHEDULED:
         text = scheduled_text(announcement, zone)
     else:
@@ -433,7 +431,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: di
         "user %s queued announcement %s (%s, mandatory=%s)", tg_user.id, announcement.id, announcement.status, mandatory
     )
     await query.edit_message_text(text, reply_markup=cancel_keyboard(announcement.id))
-    sender_of(context).wake()
+    context.sender.wake()
     return ConversationHandler.END
 
 
@@ -456,7 +454,7 @@ _ACTIONS = {
 
 
 @staff_step
-async def got_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_text(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     draft = _draft(context, update)
@@ -466,7 +464,7 @@ async def got_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not draft.get("awaiting_time"):
         await message.reply_text(texts.ANN_USE_BUTTONS)
         return SETUP
-    zone = sender_of(context).zone
+    zone = context.sender.zone
     try:
         moment = parse_schedule(message.text or "", datetime.now(zone))
     except ScheduleError as error:
@@ -479,27 +477,27 @@ async def got_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return SETUP
 
 
-async def abort(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def abort(update: Update, context: BotContext) -> int:
     assert update.effective_message is not None
     _forget(context, update)
     await update.effective_message.reply_text(texts.ANN_ABORTED)
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timed_out(update: Update, context: BotContext) -> None:
     _forget(context, update)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, texts.ANN_TIMEOUT)
 
 
-async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stale_button(update: Update, context: BotContext) -> None:
     """A draft button pressed after the draft ended (sent, cancelled, timed out, or the bot restarted)."""
     assert update.callback_query is not None
     await update.callback_query.answer(texts.ANN_STALE, show_alert=True)
 
 
 async def _show(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict, view: str, *, alert: str | None = None
+    update: Update, context: BotContext, draft: dict, view: str, *, alert: str | None = None
 ) -> int:
     """Switch the panel (the message with the buttons) to another view."""
     query = update.callback_query
@@ -518,7 +516,7 @@ async def _show(
     return SETUP
 
 
-async def _new_panel(update: Update, context: ContextTypes.DEFAULT_TYPE, draft: dict) -> None:
+async def _new_panel(update: Update, context: BotContext, draft: dict) -> None:
     chat = update.effective_chat
     assert chat is not None
     old = draft.get("panel")
@@ -539,7 +537,7 @@ async def _alert(update: Update, text: str) -> int:
     return SETUP
 
 
-async def _panel(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> tuple[str, InlineKeyboardMarkup]:
+async def _panel(context: BotContext, update: Update, draft: dict) -> tuple[str, InlineKeyboardMarkup]:
     view = draft.get("view", "audience")
     if view == "units":
         return texts.ANN_CHOOSE_UNITS, _units_keyboard(draft)
@@ -564,13 +562,13 @@ def _role_counts(announcements: AnnouncementStore) -> dict[str, int]:
 
 
 async def _confirm_panel(
-    context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict
+    context: BotContext, update: Update, draft: dict
 ) -> tuple[str, InlineKeyboardMarkup]:
     mandatory = bool(draft.get("mandatory"))
     audience = Audience.from_json(draft["audience"])
     selection = await asyncio.to_thread(store(context).select, audience, mandatory=mandatory)
     send_at = _send_at(draft)
-    zone = sender_of(context).zone
+    zone = context.sender.zone
     text = texts.ANN_CONFIRM.format(
         audience=esc(draft.get("audience_label", "")),
         count=number(len(selection.recipients)),
@@ -578,10 +576,10 @@ async def _confirm_panel(
         when=format_moment(send_at, zone) if send_at else texts.ANN_NOW,
         kind=texts.ANN_KIND_MANDATORY if mandatory else texts.ANN_KIND_NORMAL,
     )
-    user = current_user(update, services(context).users)
+    user = current_user(update, context.services.users)
     rows = [[_button(texts.ANN_SEND_BUTTON, "send")]]
     rows.append([_button(texts.ANN_SEND_NOW_BUTTON, "now") if send_at else _button(texts.ANN_SCHEDULE_BUTTON, "time")])
-    if user is not None and user.is_admin:
+    if may_announce_mandatory(user):
         rows.append([_button(texts.ANN_NORMAL_BUTTON if mandatory else texts.ANN_MANDATORY_BUTTON, "mand")])
     rows.append([_button(texts.ANN_CHANGE_AUDIENCE_BUTTON, "aud"), _button(texts.ANN_ABORT_BUTTON, "x")])
     return text, InlineKeyboardMarkup(rows)
@@ -647,28 +645,28 @@ def _key(update: Update) -> str:
     return str(update.effective_user.id)
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE, update: Update) -> dict | None:
-    value = services(context).users.get_state(DRAFT, _key(update))
+def _draft(context: BotContext, update: Update) -> dict | None:
+    value = context.services.users.get_state(DRAFT, _key(update))
     return value if isinstance(value, dict) else None
 
 
-def _save(context: ContextTypes.DEFAULT_TYPE, update: Update, draft: dict) -> None:
-    services(context).users.set_state(DRAFT, _key(update), draft, ttl=TIMEOUT)
+def _save(context: BotContext, update: Update, draft: dict) -> None:
+    context.services.users.set_state(DRAFT, _key(update), draft, ttl=TIMEOUT)
 
 
-def _forget(context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
-    services(context).users.delete_state(DRAFT, _key(update))
+def _forget(context: BotContext, update: Update) -> None:
+    context.services.users.delete_state(DRAFT, _key(update))
 
 
 # ---- /pengumuman, cancelling, re-sending ------------------------------------------------------------------
 
 
 @staff_only
-async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_list(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     announcements = store(context)
-    zone = sender_of(context).zone
+    zone = context.sender.zone
     args = context.args or []
     if args and args[0].lstrip("#").isdigit():
         announcement_id = int(args[0].lstrip("#"))
@@ -712,7 +710,7 @@ async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @staff_only
-async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_cancel_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     announcement_id = int((query.data or "").rpartition(":")[2])
@@ -733,11 +731,11 @@ async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             )
         except TelegramError as error:
             log.debug("could not update the panel of announcement %s: %s", announcement_id, error)
-    sender_of(context).wake()  # the sender closes it and sends the report
+    context.sender.wake()  # the sender closes it and sends the report
 
 
 @staff_only
-async def on_resend_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_resend_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     announcement_id = int((query.data or "").rpartition(":")[2])
@@ -751,7 +749,7 @@ async def on_resend_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.edit_message_reply_markup(None)
     except TelegramError as error:
         log.debug("could not remove the re-send button: %s", error)
-    sender_of(context).wake()
+    context.sender.wake()
 
 
 # ---- recipients ------------------------------------------------------------------------------------------
@@ -759,7 +757,7 @@ async def on_resend_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 @members_only
 @private_only
-async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stop(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None and update.effective_user is not None
     changed = await asyncio.to_thread(store(context).opt_out, update.effective_user.id)
     await update.effective_message.reply_text(texts.ANN_STOPPED if changed else texts.ANN_ALREADY_STOPPED)
@@ -767,13 +765,13 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @members_only
 @private_only
-async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_subscribe(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None and update.effective_user is not None
     changed = await asyncio.to_thread(store(context).opt_in, update.effective_user.id)
     await update.effective_message.reply_text(texts.ANN_SUBSCRIBED if changed else texts.ANN_ALREADY_SUBSCRIBED)
 
 
-async def on_private_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_status(update: Update, context: BotContext) -> None:
     """A user blocked or unblocked the bot (Telegram tells us with my_chat_member in the private chat)."""
     change = update.my_chat_member
     if change is None or change.chat.type != ChatType.PRIVATE:

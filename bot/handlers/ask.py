@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext
 
 from bot import texts
+from bot.context import BotContext
 from bot.handlers.info import lookup_examples
 from bot.keyboards import answer_keyboard
 from bot.render import Source, answer_messages
 from bot.roles import members_only
-from bot.services import Services, services
+from bot.services import Services
 from knowledge.answer import Answer
 from knowledge.model import DICABUT
 from knowledge.passages import citation_dict, related_articles
@@ -59,12 +60,12 @@ def command_arguments(message: Message) -> str:
 
 
 @members_only
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_text(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     await ask(update, context, update.effective_message.text or "")
 
 
-async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_text(update: Update, context: BotContext) -> None:
     """In a group only a mention of the bot or a reply to it is a question; the rest is people talking."""
     message = update.effective_message
     if message is None or not message.text:
@@ -77,7 +78,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @members_only
-async def on_tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_tanya(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     question = command_arguments(update.effective_message)
     if not question:
@@ -87,11 +88,11 @@ async def on_tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @members_only
-async def on_pasal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_pasal(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     question = pasal_question(command_arguments(update.effective_message))
     if question is None:
-        examples = await lookup_examples(services(context))
+        examples = await lookup_examples(context.services)
         await update.effective_message.reply_text(texts.PASAL_USAGE.format(**examples))
         return
     # An explicit look-up stands alone: it must not be read as a follow-up of the previous question, and it does
@@ -101,7 +102,7 @@ async def on_pasal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def ask(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     question: str,
     *,
     keep_context: bool = True,
@@ -109,7 +110,7 @@ async def ask(
 ) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None and user is not None
-    svc = services(context)
+    svc = context.services
     question = question.strip()
     if not question:
         await message.reply_text(texts.ASK_USAGE)
@@ -176,7 +177,8 @@ async def send_answer(update: Update, svc: Services, reply: Reply) -> None:
     )
 
 
-async def _keep_typing(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _keep_typing(context: CallbackContext) -> None:
+    # Typed as the base class: PTB's JobQueue is typed for it, and this job needs nothing of BotContext.
     assert context.job is not None and context.job.chat_id is not None
     await context.bot.send_chat_action(context.job.chat_id, ChatAction.TYPING)
 

@@ -22,14 +22,24 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import texts
+from bot.context import BotContext
 from bot.handlers import media
 from bot.handlers.ask import command_arguments
+from bot.handlers.prompts import forget, recall, remember
 from bot.render import esc, format_time, local_zone, pack
 from bot.roles import admins_only, current_user, private_only, requires
-from bot.services import Services, services
+from bot.services import Services
 from bot.upload_report import (
     beyond_telegram,
     human_size,
@@ -60,6 +70,8 @@ PREFIX = "doc"
 UPLOAD, REMOVE, KEEP, REINDEX, NO_REINDEX = "up", "del", "keep", "reidx", "noreidx"
 PATTERN = rf"^{PREFIX}:({UPLOAD}:[\w-]+|{REMOVE}:\d+|{KEEP}:\d+|{REINDEX}|{NO_REINDEX})$"
 AWAIT_MINUTES = 5  # "/ingest, then the file": how long the bot waits for the file
+AWAIT_FILE = "file"  # the state of the /ingest conversation: the next file is the document to ingest
+DIALOGUE = "ingest"
 OFFER_TTL = timedelta(minutes=30)
 _INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 _LOCK = "sinergi-documents-lock"
@@ -70,7 +82,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """Register before media's catch-all, which would otherwise answer the admin's files."""
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("ingest", on_ingest),
+        conversation(),
         CommandHandler("dokumen", on_documents),
         CommandHandler("hapus", on_remove),
         CommandHandler("reindex", on_reindex),
@@ -94,32 +106,73 @@ class Upload:
 uploaders_only = requires(may_ingest, denied=texts.STAFF_ONLY)  # admins; the secretariat for meeting records
 
 
+def conversation() -> ConversationHandler:
+    """ "/ingest, then the file": the next file in that private chat, within AWAIT_MINUTES, is ingested without
+    asking. Files before /ingest, or after the wait, are offered with a button (on_document)."""
+    wait = timedelta(minutes=AWAIT_MINUTES)
+    return ConversationHandler(
+        entry_points=[CommandHandler("ingest", on_ingest)],
+        states={
+            AWAIT_FILE: [MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_awaited_document)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, _timed_out)],
+        },
+        fallbacks=[],
+        name=DIALOGUE,
+        persistent=True,
+        conversation_timeout=wait,
+        allow_reentry=True,  # /ingest again starts the wait again
+    )
+
+
 @uploaders_only
 @private_only
-async def on_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    services(context).users.set_state(
-        "ingest", _key(message.chat_id, user.id), True, ttl=timedelta(minutes=AWAIT_MINUTES)
-    )
+async def on_ingest(update: Update, context: BotContext) -> object:
+    message = update.effective_message
+    assert message is not None
+    remember(context, DIALOGUE, update, {}, timedelta(minutes=AWAIT_MINUTES))
     await message.reply_text(texts.DOC_SEND_FILE.format(minutes=AWAIT_MINUTES))
+    return AWAIT_FILE
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every file in a private chat: an admin's (or the secretariat's) is a document to ingest; anyone else gets
-    media's reply."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None and message.document is not None
-    users = services(context).users
+async def on_awaited_document(update: Update, context: BotContext) -> object:
+    """The file after /ingest, from whoever may still ingest (read again now); anyone else's file, or one after
+    the wait, is handled as any file is (the wait then goes on, as it did before)."""
+    if not may_ingest(current_user(update, context.services.users)):
+        await media.on_unsupported(update, context)
+        return None
+    if recall(context, DIALOGUE, update) is None:
+        await on_document(update, context)
+        return ConversationHandler.END
+    forget(context, DIALOGUE, update)
+    await start_upload(update, context, _upload_of(update))
+    return ConversationHandler.END
+
+
+async def _timed_out(update: object, context: BotContext) -> None:
+    if isinstance(update, Update):
+        forget(context, DIALOGUE, update)
+
+
+def _upload_of(update: Update) -> Upload:
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    return Upload(
+        document.file_id, display_name(document.file_name), document.file_size, message.chat_id, message.message_id
+    )
+
+
+async def on_document(update: Update, context: BotContext) -> None:
+    """Every file in a private chat outside the /ingest wait: an admin's (or the secretariat's) is ingested when
+    its caption is /ingest, otherwise offered with a button; anyone else gets media's reply."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    users = context.services.users
     if not may_ingest(current_user(update, users)):
         await media.on_unsupported(update, context)
         return
-    document = message.document
-    upload = Upload(
-        document.file_id, display_name(document.file_name), document.file_size, message.chat_id, message.message_id
-    )
-    awaited = users.delete_state("ingest", _key(message.chat_id, user.id))
-    if awaited or _INGEST_CAPTION.match(message.caption or ""):
+    upload = _upload_of(update)
+    if _INGEST_CAPTION.match(message.caption or ""):
         await start_upload(update, context, upload)
         return
     token = secrets.token_urlsafe(6)
@@ -130,8 +183,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text(texts.DOC_OFFER.format(name=esc(upload.name)), reply_markup=keyboard)
 
 
-async def start_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, upload: Upload) -> None:
-    svc = services(context)
+async def start_upload(update: Update, context: BotContext, upload: Upload) -> None:
+    svc = context.services
     problem = size_problem(upload.size, upload.name, svc.settings)  # before downloading anything
     if problem:
         await context.bot.send_message(upload.chat_id, problem, reply_parameters=_reply_to(upload))
@@ -142,8 +195,8 @@ async def start_upload(update: Update, context: ContextTypes.DEFAULT_TYPE, uploa
     context.application.create_task(_upload(context, upload, ProgressMessage(shown, progress)), update=update)
 
 
-async def _upload(context: ContextTypes.DEFAULT_TYPE, upload: Upload, status: ProgressMessage) -> None:
-    svc = services(context)
+async def _upload(context: BotContext, upload: Upload, status: ProgressMessage) -> None:
+    svc = context.services
     report: UploadReport | None = None
     async with _lock(context):
         status.progress.now(texts.DOC_DOWNLOADING)
@@ -190,17 +243,17 @@ def _refusal(svc: Services, user_id: int) -> Callable[[str, str], str | None]:
     return refuse
 
 
-async def _download(context: ContextTypes.DEFAULT_TYPE, file_id: str) -> bytes:
+async def _download(context: BotContext, file_id: str) -> bytes:
     file = await context.bot.get_file(file_id)
     return bytes(await file.download_as_bytearray())
 
 
-async def _reply(context: ContextTypes.DEFAULT_TYPE, upload: Upload, text: str) -> None:
+async def _reply(context: BotContext, upload: Upload, text: str) -> None:
     for part in pack([text]):
         await context.bot.send_message(upload.chat_id, part, reply_parameters=_reply_to(upload))
 
 
-async def _tell_askers(context: ContextTypes.DEFAULT_TYPE, svc: Services, report: UploadReport, upload: Upload) -> None:
+async def _tell_askers(context: BotContext, svc: Services, report: UploadReport, upload: Upload) -> None:
     """Officials who recently asked about an article this version changed get a short notice."""
     askers = await asyncio.to_thread(askers_of_changes, svc.users.sessions, report, exclude=upload.chat_id)
     told = 0
@@ -229,9 +282,9 @@ async def _tell_askers(context: ContextTypes.DEFAULT_TYPE, svc: Services, report
 
 @admins_only
 @private_only
-async def on_documents(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_documents(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    svc = services(context)
+    svc = context.services
     rows = await asyncio.to_thread(svc.assistant.store.documents)
     if not rows:
         await update.effective_message.reply_text(texts.NO_DOCUMENTS + "\n\n" + texts.DOC_LIST_FOOTER)
@@ -265,14 +318,14 @@ def _document_lines(row: DocumentRow, folder: Path, zone: ZoneInfo) -> str:
 
 @admins_only
 @private_only
-async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     name = command_arguments(message)
     if not name:
         await message.reply_text(texts.DOC_REMOVE_USAGE)
         return
-    svc = services(context)
+    svc = context.services
     rows = await asyncio.to_thread(find_documents, svc.assistant.store, name)
     if not rows:
         await message.reply_text(texts.DOC_NOT_FOUND.format(name=esc(name)))
@@ -298,8 +351,8 @@ async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def _remove(context: ContextTypes.DEFAULT_TYPE, chat_id: int, source: str) -> None:
-    svc = services(context)
+async def _remove(context: BotContext, chat_id: int, source: str) -> None:
+    svc = context.services
     try:
         async with _lock(context):
             report = await asyncio.to_thread(remove_document, svc.assistant.store, svc.settings, source)
@@ -315,9 +368,9 @@ async def _remove(context: ContextTypes.DEFAULT_TYPE, chat_id: int, source: str)
 
 @admins_only
 @private_only
-async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_reindex(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    rows = await asyncio.to_thread(services(context).assistant.store.documents)
+    rows = await asyncio.to_thread(context.services.assistant.store.documents)
     if not rows:
         await update.effective_message.reply_text(texts.DOC_REINDEX_EMPTY)
         return
@@ -335,8 +388,8 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def _reindex(context: ContextTypes.DEFAULT_TYPE, status: ProgressMessage) -> None:
-    svc = services(context)
+async def _reindex(context: BotContext, status: ProgressMessage) -> None:
+    svc = context.services
     store = svc.assistant.store
     result: ReindexResult | None = None
     async with _lock(context):
@@ -377,7 +430,7 @@ async def _reindex(context: ContextTypes.DEFAULT_TYPE, status: ProgressMessage) 
 # --- buttons --------------------------------------------------------------------------------------------
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     # Adding a document is the secretariat's right too; removing and reindexing stay with the admins.
@@ -386,11 +439,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @uploaders_only
-async def _upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _upload_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     token = (query.data or "").split(":")[2]
-    users = services(context).users
+    users = context.services.users
     offer = users.get_state("upload-offer", token)
     if not isinstance(offer, dict):
         await query.answer(texts.DOC_OFFER_EXPIRED, show_alert=True)
@@ -403,12 +456,12 @@ async def _upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @admins_only
-async def _admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _admin_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     _, action, *rest = (query.data or "").split(":")
     message = query.message
-    svc = services(context)
+    svc = context.services
     if action in (REMOVE, KEEP):
         row = await asyncio.to_thread(_document_by_id, svc, int(rest[0]))
         await query.answer()
@@ -478,7 +531,7 @@ async def _finish(status: ProgressMessage, title: str) -> None:
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def _lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
+def _lock(context: BotContext) -> asyncio.Lock:
     """One knowledge-base job at a time (uploads, removals, reindex), in arrival order."""
     data = context.application.bot_data
     if _LOCK not in data:
@@ -491,11 +544,6 @@ def _reply_to(upload: Upload) -> ReplyParameters:
     return ReplyParameters(upload.message_id, allow_sending_without_reply=True)
 
 
-def _key(chat_id: int, user_id: int) -> str:
-    return f"{chat_id}:{user_id}"
-
-
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-

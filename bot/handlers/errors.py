@@ -9,9 +9,10 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
+from telegram.ext import Application, BaseHandler, ConversationHandler
 
 from bot import texts
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _track(handler: BaseHandler) -> None:
     handler.callback = tracked(handler.callback)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if not isinstance(update, Update):
         # Polling hiccups and job failures: no user to tell. Network trouble is retried by PTB.

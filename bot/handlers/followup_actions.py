@@ -1,32 +1,43 @@
 """What officials do with a follow-up from a reminder's buttons (Selesai, Minta perpanjangan, Ada kendala), the
 secretariat's decision on an extension, and the guided /tindaklanjut tambah.
 
-A button or /tindaklanjut tambah leaves an *awaited input* (chat state, 30 minutes) that the next message in
-that private chat answers; bot/handlers/followups.py routes it here before any other handler sees it. A
-message that asks a question instead (and does not reply to the prompt) is answered as one, and the input is
-dropped with a one-line notice (bot/handlers/prompts.py).
+A button or /tindaklanjut tambah starts a dialogue (`conversation()`, persistent, 30 minutes) whose prompt the
+next message in that private chat answers; it runs in a handler group of its own, before the comment capture
+and the questions. A message that asks a question instead (and does not reply to the prompt) is answered as
+one, and the dialogue is dropped with a one-line notice (bot/handlers/prompts.py). Any other /tindaklanjut
+ends it: the user moved on.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import warnings
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from bot import texts
-from bot.followup_views import APPROVE, DONE, EXTEND, extension_keyboard, item_block, long_date
-from bot.handlers.ask import on_private_text
-from bot.handlers.prompts import asks_instead
+from bot.context import BotContext
+from bot.followup_views import APPROVE, DONE, EXTEND, ITEM_PATTERN, extension_keyboard, item_block, long_date
+from bot.handlers.ask import command_arguments, on_private_text
+from bot.handlers.prompts import Command, asks_instead, command_of, forget, recall, remember
 from bot.keyboards import parts
 from bot.reminders import followup_sessions, local_today, secretariat
 from bot.render import esc
-from bot.roles import recheck
-from bot.services import services
+from bot.roles import current_user, recheck
 from knowledge.dates import parse_indonesian_date
 from knowledge.db import FollowUpRow
 from knowledge.followups import (
@@ -44,33 +55,31 @@ from knowledge.followups import (
 )
 from knowledge.reminders import is_recipient
 from knowledge.units import split_units
-from knowledge.users import User, is_staff
+from knowledge.users import User, may_manage_followups
 
 log = logging.getLogger(__name__)
 
-INPUT_SCOPE = "followup_input"
+DIALOGUE = "tindaklanjut"  # the conversation's name, and its key in user_data
 INPUT_TTL = timedelta(minutes=30)  # an abandoned prompt must not swallow tomorrow's question
 NOTE_LIMIT = 1000
 SKIP = {"-", "—", "tidak ada", "belum ada", "tidak"}
 
-# Kinds of awaited input, and the steps of /tindaklanjut tambah.
-DONE_NOTE, NEW_DATE, ISSUE_TEXT, ADD = "done", "extend", "issue", "add"
-STEP_TEXT, STEP_UNITS, STEP_DUE, STEP_OFFICIALS = "text", "units", "due", "officials"
+# The conversation's states: what a button asked for, and the steps of /tindaklanjut tambah.
+DONE_NOTE, NEW_DATE, ISSUE_TEXT = "done", "extend", "issue"
+STEP_TEXT, STEP_UNITS, STEP_DUE, STEP_OFFICIALS = "add:text", "add:units", "add:due", "add:officials"
+ADD_STEPS = (STEP_TEXT, STEP_UNITS, STEP_DUE, STEP_OFFICIALS)
+END = ConversationHandler.END
 
 
 # ---- who may do what ------------------------------------------------------------------------------
 
 
-def is_secretariat(user: User | None) -> bool:
-    return is_staff(user)
-
-
 def may_act_on(user: User, row: FollowUpRow) -> bool:
     """The people the item is for, and the secretariat."""
-    return is_secretariat(user) or is_recipient(user, row)
+    return may_manage_followups(user) or is_recipient(user, row)
 
 
-async def active_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+async def active_user(update: Update, context: BotContext) -> User | None:
     """The approved user behind the update; anyone else is told why not (None)."""
     return await recheck(update, context)
 
@@ -79,77 +88,118 @@ def one_line(text: str | None, limit: int = NOTE_LIMIT) -> str:
     return " ".join((text or "").split())[:limit]
 
 
-# ---- awaited input --------------------------------------------------------------------------------
+# ---- the dialogue ---------------------------------------------------------------------------------
 
 
-def input_key(chat_id: int, user_id: int) -> str:
-    return f"{chat_id}:{user_id}"
+def conversation() -> ConversationHandler:
+    """The prompts of the three buttons and the steps of the guided add, one conversation per private chat."""
+    private = filters.ChatType.PRIVATE
+    # An answer: text or a file (the evidence for Selesai); of the commands only /lewati, and /batal below.
+    answer = private & (((filters.TEXT | filters.Document.ALL) & ~Command()) | Command("lewati"))
+    states: dict[object, list[Any]] = {state: [MessageHandler(answer, _answer_in(state))] for state in
+                                       (DONE_NOTE, NEW_DATE, ISSUE_TEXT, *ADD_STEPS)}  # fmt: skip
+    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, timed_out)]
+    with warnings.catch_warnings():
+        # per_message=False is intended: one prompt per chat, whichever reminder's button started it.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(on_item_button, pattern=ITEM_PATTERN),
+                CommandHandler("tindaklanjut", on_command, private),
+            ],
+            states=states,
+            fallbacks=[MessageHandler(private & Command("batal"), cancel)],
+            name=DIALOGUE,
+            persistent=True,
+            conversation_timeout=INPUT_TTL,
+            allow_reentry=True,  # a new button or /tindaklanjut replaces the waiting prompt
+        )
 
 
-def awaited(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> dict[str, Any] | None:
-    value = services(context).users.get_state(INPUT_SCOPE, input_key(chat_id, user_id))
-    return value if isinstance(value, dict) else None
+async def on_command(update: Update, context: BotContext) -> object:
+    """/tindaklanjut tambah starts the guided add; any other /tindaklanjut means the user moved on. Either
+    way the command goes on to bot/handlers/followups.py, which answers it (and refuses whom it must)."""
+    message = update.effective_message
+    assert message is not None
+    user = current_user(update, context.services.users)
+    if user is None or not user.active:
+        return None  # refused there; the prompt stays, and its next step says it is over
+    if command_arguments(message).partition(" ")[0].lower() != "tambah" or not may_manage_followups(user):
+        forget(context, DIALOGUE, update)
+        return END
+    sent = await message.reply_text(texts.TL_ADD_ASK_TEXT)
+    remember(context, DIALOGUE, update, {"draft": {}, "prompt": sent.message_id}, INPUT_TTL)
+    return STEP_TEXT
 
 
-def await_input(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, value: dict[str, Any]) -> None:
-    services(context).users.set_state(INPUT_SCOPE, input_key(chat_id, user_id), value, ttl=INPUT_TTL)
+async def cancel(update: Update, context: BotContext) -> object:
+    message = update.effective_message
+    assert message is not None
+    if recall(context, DIALOGUE, update) is None:
+        return END  # the prompt lapsed: /batal goes on to the other handlers
+    forget(context, DIALOGUE, update)
+    await message.reply_text(texts.TL_INPUT_CANCELLED)
+    _taken(END)
 
 
-def forget_input(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
-    return services(context).users.delete_state(INPUT_SCOPE, input_key(chat_id, user_id))
+async def timed_out(update: object, context: BotContext) -> None:
+    if isinstance(update, Update):
+        forget(context, DIALOGUE, update)
 
 
-async def handle_input(update: Update, context: ContextTypes.DEFAULT_TYPE, state: dict[str, Any]) -> None:
-    message, chat, tg_user = update.effective_message, update.effective_chat, update.effective_user
-    assert message is not None and chat is not None and tg_user is not None
-    command = _command(message.text)
-    if command == "batal":
-        forget_input(context, chat.id, tg_user.id)
-        await message.reply_text(texts.TL_INPUT_CANCELLED)
-        return
-    kind = state.get("kind")
+def _answer_in(state: str) -> Any:
+    async def on_answer(update: Update, context: BotContext) -> object:
+        return await _answer(update, context, state)
+
+    return on_answer
+
+
+def _taken(state: object) -> NoReturn:
+    """The message was the prompt's answer, not a question: no handler after this one sees it."""
+    raise ApplicationHandlerStop(state)
+
+
+async def _answer(update: Update, context: BotContext, state: str) -> object:
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    data = recall(context, DIALOGUE, update)
+    if data is None:
+        return END  # the prompt lapsed: the message goes on, e.g. as a question
+    command = command_of(message.text)
+    adding = state in ADD_STEPS
     # A note or a date is about the documents' topics by nature: only clear question signals count here.
-    if command is None and await asks_instead(update, context, state.get("prompt"), topical=False):
-        forget_input(context, chat.id, tg_user.id)
-        dropped = texts.PROMPT_ADD_DROPPED if kind == ADD else texts.PROMPT_INPUT_DROPPED.format(id=state.get("item"))
+    if command is None and await asks_instead(update, context, data.get("prompt"), topical=False):
+        forget(context, DIALOGUE, update)
+        dropped = texts.PROMPT_ADD_DROPPED if adding else texts.PROMPT_INPUT_DROPPED.format(id=data.get("item"))
         await message.reply_text(dropped)
         await on_private_text(update, context)
-        return
+        _taken(END)
     # Read the role again at every step: an admin may have demoted or deactivated the user since the prompt.
-    if kind == ADD:
+    if adding:
         ended = texts.TL_ADD_ENDED_NO_RIGHT
-        user = await recheck(update, context, is_staff, denied=texts.STAFF_RIGHT_LOST, ended=ended)
+        user = await recheck(update, context, may_manage_followups, denied=texts.STAFF_RIGHT_LOST, ended=ended)
     else:
         user = await recheck(update, context, ended=texts.TL_INPUT_ENDED)
     if user is None:
-        forget_input(context, chat.id, tg_user.id)
-        return
-    if kind == ADD:
-        await _add_step(update, context, user, state, skipped=command == "lewati")
-        return
-    if command == "lewati" or (message.text is None and (kind != DONE_NOTE or message.document is None)):
+        forget(context, DIALOGUE, update)
+        _taken(END)
+    if adding:
+        _taken(await _add_step(update, context, user, state, data, skipped=command == "lewati"))
+    if command == "lewati" or (message.text is None and (state != DONE_NOTE or message.document is None)):
         await message.reply_text(texts.TL_INPUT_TEXT_ONLY)
-        return
-    row = get_followup(followup_sessions(context.application), int(state.get("item", 0)))
+        _taken(state)
+    item_id = int(data.get("item", 0))
+    row = get_followup(followup_sessions(context.application), item_id)
     if row is None or row.status in CLOSED:
-        forget_input(context, chat.id, tg_user.id)
-        await message.reply_text(_unavailable(row, int(state.get("item", 0))))
-        return
+        forget(context, DIALOGUE, update)
+        await message.reply_text(_unavailable(row, item_id))
+        _taken(END)
     if not may_act_on(user, row):  # e.g. a secretariat member acting on another unit's item, demoted since
-        forget_input(context, chat.id, tg_user.id)
+        forget(context, DIALOGUE, update)
         await message.reply_text(f"{texts.TL_NOT_YOURS.format(id=row.id)}\n\n{texts.TL_INPUT_ENDED}")
-        return
-    handler = {DONE_NOTE: _finish_done, NEW_DATE: _finish_extension, ISSUE_TEXT: _finish_issue}.get(str(kind))
-    if handler is None:
-        forget_input(context, chat.id, tg_user.id)
-        return
-    await handler(update, context, user, row)
-
-
-def _command(text: str | None) -> str | None:
-    if not text or not text.startswith("/"):
-        return None
-    return text.split(maxsplit=1)[0][1:].partition("@")[0].lower()
+        _taken(END)
+    finish = {DONE_NOTE: _finish_done, NEW_DATE: _finish_extension, ISSUE_TEXT: _finish_issue}[state]
+    _taken(await finish(update, context, user, row))
 
 
 def _unavailable(row: FollowUpRow | None, item_id: int) -> str:
@@ -161,22 +211,23 @@ def _unavailable(row: FollowUpRow | None, item_id: int) -> str:
 # ---- the three buttons ----------------------------------------------------------------------------
 
 
-async def on_item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_item_button(update: Update, context: BotContext) -> object:
+    """A reminder's button: the prompt for its note, date or problem (the conversation's entry point); a
+    refusal leaves any waiting prompt as it was."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     user = await active_user(update, context)
     if user is None:
-        return
+        return None
     _, kind, raw_id = parts(query.data)
     row = get_followup(followup_sessions(context.application), int(raw_id))
     if row is None or row.status in CLOSED:
         await query.answer(_unavailable(row, int(raw_id))[:200], show_alert=True)
-        return
+        return None
     if not may_act_on(user, row):
         await query.answer(texts.TL_NOT_YOURS.format(id=row.id)[:200], show_alert=True)
-        return
+        return None
     await query.answer()
-    today = local_today(context.application)
     if kind == DONE:
         state, prompt = DONE_NOTE, texts.TL_ASK_DONE_NOTE.format(id=row.id)
     elif kind == EXTEND:
@@ -186,13 +237,11 @@ async def on_item_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         state, prompt = ISSUE_TEXT, texts.TL_ASK_ISSUE.format(id=row.id)
     sent = await context.bot.send_message(chat.id, prompt, reply_markup=ForceReply(selective=True))
     # The prompt's id: a reply to it is its answer, whatever it says.
-    await_input(
-        context, chat.id, user.id,
-        {"kind": state, "item": row.id, "asked": today.isoformat(), "prompt": sent.message_id},
-    )  # fmt: skip
+    remember(context, DIALOGUE, update, {"item": row.id, "prompt": sent.message_id}, INPUT_TTL)
+    return state
 
 
-async def _finish_done(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow) -> None:
+async def _finish_done(update: Update, context: BotContext, user: User, row: FollowUpRow) -> object:
     message = update.effective_message
     assert message is not None
     document = message.document
@@ -204,7 +253,7 @@ async def _finish_done(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
         followup_sessions(context.application), row.id, actor_ref(user.id, user.name), note=history_note,
         status=SELESAI,
     )  # fmt: skip
-    forget_input(context, message.chat_id, user.id)
+    forget(context, DIALOGUE, update)
     log.info("follow-up %s marked done by user %s%s", row.id, user.id, " with evidence" if document else "")
     await message.reply_text(texts.TL_DONE_THANKS.format(id=row.id))
     text = texts.TL_DONE_FOR_SECRETARIAT.format(
@@ -213,24 +262,25 @@ async def _finish_done(update: Update, context: ContextTypes.DEFAULT_TYPE, user:
     caption = texts.TL_EVIDENCE_CAPTION.format(id=row.id, name=esc(user.name))
     await notify_secretariat(context, text, exclude=user.id, document=document.file_id if document else None,
                              caption=caption)  # fmt: skip
+    return END
 
 
-async def _finish_extension(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow) -> None:
+async def _finish_extension(update: Update, context: BotContext, user: User, row: FollowUpRow) -> object:
     message = update.effective_message
     assert message is not None and message.text is not None
     today = local_today(context.application)
     proposed = parse_indonesian_date(message.text, today)
     if proposed is None:
         await message.reply_text(texts.TL_BAD_DATE.format(text=esc(one_line(message.text, 80))))
-        return
+        return NEW_DATE
     floor = max(today, row.due) if row.due else today
     if proposed <= floor:
         await message.reply_text(texts.TL_DATE_NOT_LATER.format(date=esc(long_date(floor))))
-        return
+        return NEW_DATE
     note = one_line(message.text)
     sessions = followup_sessions(context.application)
     request = request_extension(sessions, row.id, user.id, user.name, proposed, note)
-    forget_input(context, message.chat_id, user.id)
+    forget(context, DIALOGUE, update)
     log.info("user %s asks to extend follow-up %s to %s (request %s)", user.id, row.id, proposed, request.id)
     text = texts.TL_EXTENSION_FOR_SECRETARIAT.format(
         id=row.id, text=esc(row.text), name=esc(user.name), unit=esc(user.unit or "-"),
@@ -241,15 +291,16 @@ async def _finish_extension(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     set_request_messages(sessions, request.id, [[m.chat_id, m.message_id] for m in copies])
     reply = texts.TL_EXTENSION_SENT.format(id=row.id, date=esc(long_date(proposed)))
     await message.reply_text(reply if copies else f"{reply}\n\n{texts.TL_NO_SECRETARIAT}")
+    return END
 
 
-async def _finish_issue(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow) -> None:
+async def _finish_issue(update: Update, context: BotContext, user: User, row: FollowUpRow) -> object:
     message = update.effective_message
     assert message is not None
     note = one_line(message.text)
     record_event(followup_sessions(context.application), row.id, actor_ref(user.id, user.name), "kendala dilaporkan",
                  note)  # fmt: skip
-    forget_input(context, message.chat_id, user.id)
+    forget(context, DIALOGUE, update)
     log.info("user %s reported a problem with follow-up %s", user.id, row.id)
     text = texts.TL_ISSUE_FOR_SECRETARIAT.format(
         id=row.id, text=esc(row.text), name=esc(user.name), unit=esc(user.unit or "-"), note=esc(note)
@@ -257,10 +308,11 @@ async def _finish_issue(update: Update, context: ContextTypes.DEFAULT_TYPE, user
     copies = await notify_secretariat(context, text, exclude=user.id)
     reply = texts.TL_ISSUE_SENT.format(id=row.id)
     await message.reply_text(reply if copies else f"{reply}\n\n{texts.TL_NO_SECRETARIAT}")
+    return END
 
 
 async def notify_secretariat(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     text: str,
     *,
     exclude: int | None,
@@ -271,7 +323,7 @@ async def notify_secretariat(
     """Send to every secretariat member (admins while there is none); one who blocked the bot does not stop
     the others. Returns the messages carrying `text`, e.g. to close their buttons later."""
     sent: list[Message] = []
-    for person in secretariat(services(context).users):
+    for person in secretariat(context.services.users):
         if person.id == exclude:
             continue
         try:
@@ -286,13 +338,13 @@ async def notify_secretariat(
 # ---- the secretariat decides on an extension --------------------------------------------------------
 
 
-async def on_extension_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_extension_decision(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     user = await active_user(update, context)
     if user is None:
         return
-    if not is_secretariat(user):
+    if not may_manage_followups(user):
         await query.answer(texts.TL_SECRETARIAT_ONLY, show_alert=True)
         return
     _, verdict, raw_id = parts(query.data)
@@ -330,7 +382,7 @@ async def on_extension_decision(update: Update, context: ContextTypes.DEFAULT_TY
         log.warning("could not tell user %s about extension request %s: %s", request.user_id, request.id, error)
 
 
-async def _close_copies(context: ContextTypes.DEFAULT_TYPE, copies: list[Any], original: str, note: str) -> None:
+async def _close_copies(context: BotContext, copies: list[Any], original: str, note: str) -> None:
     """Every secretariat member's copy shows the outcome, and its buttons go away."""
     for chat_id, message_id in copies or []:
         try:
@@ -342,29 +394,22 @@ async def _close_copies(context: ContextTypes.DEFAULT_TYPE, copies: list[Any], o
 # ---- /tindaklanjut tambah ---------------------------------------------------------------------------
 
 
-async def start_add(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None
-    sent = await message.reply_text(texts.TL_ADD_ASK_TEXT)
-    await_input(context, chat.id, user.id, {"kind": ADD, "step": STEP_TEXT, "draft": {}, "prompt": sent.message_id})
-
-
 async def _add_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any], *, skipped: bool
-) -> None:
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None
+    update: Update, context: BotContext, user: User, step: str, data: dict[str, Any], *, skipped: bool
+) -> object:
+    """One answer of the guided add; returns the next step (the same one when the answer is refused)."""
+    message = update.effective_message
+    assert message is not None
     if message.text is None:
         await message.reply_text(texts.TL_INPUT_TEXT_ONLY)
-        return
+        return step
     value = "" if skipped else one_line(message.text)
     none = skipped or value.lower() in SKIP
-    draft: dict[str, Any] = dict(state.get("draft") or {})
-    step = state.get("step")
+    draft: dict[str, Any] = dict(data.get("draft") or {})
     if step == STEP_TEXT:
         if none or not value:
             await message.reply_text(texts.TL_EMPTY_TEXT)
-            return
+            return step
         draft["text"], step, prompt = value, STEP_UNITS, texts.TL_ADD_ASK_UNITS
     elif step == STEP_UNITS:
         draft["units"], step, prompt = ([] if none else split_units(value)), STEP_DUE, texts.TL_ADD_ASK_DUE
@@ -373,20 +418,21 @@ async def _add_step(
             due = parse_indonesian_date(value, local_today(context.application))
             if due is None:
                 await message.reply_text(texts.TL_BAD_DATE.format(text=esc(value[:80])))
-                return
+                return step
             draft["due"], draft["due_text"] = due.isoformat(), value
         step, prompt = STEP_OFFICIALS, texts.TL_ADD_ASK_OFFICIALS
     else:
         draft["officials"] = [] if none else split_names(value)
         await _save_added(update, context, user, draft)
-        return
+        return END
     sent = await message.reply_text(prompt)
-    await_input(context, chat.id, user.id, {"kind": ADD, "step": step, "draft": draft, "prompt": sent.message_id})
+    remember(context, DIALOGUE, update, {"draft": draft, "prompt": sent.message_id}, INPUT_TTL)
+    return step
 
 
-async def _save_added(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, draft: dict[str, Any]) -> None:
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None
+async def _save_added(update: Update, context: BotContext, user: User, draft: dict[str, Any]) -> None:
+    message = update.effective_message
+    assert message is not None
     row = add_followup(
         followup_sessions(context.application),
         text=draft["text"],
@@ -396,7 +442,7 @@ async def _save_added(update: Update, context: ContextTypes.DEFAULT_TYPE, user: 
         officials=draft.get("officials") or [],
         actor=actor_ref(user.id, user.name),
     )
-    forget_input(context, chat.id, user.id)
+    forget(context, DIALOGUE, update)
     log.info("user %s recorded follow-up %s", user.id, row.id)
     today = local_today(context.application)
     await message.reply_text(texts.TL_ADD_SAVED.format(id=row.id, item=item_block(row, today)))

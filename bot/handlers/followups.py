@@ -25,16 +25,15 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot import texts
+from bot.context import BotContext
 from bot.followup_views import (
     DUPLICATES_PATTERN,
     EXTENSION_PATTERN,
-    ITEM_PATTERN,
     NOOP,
     STATUS_FILTERS,
     UNITS_PATTERN,
@@ -51,9 +50,10 @@ from bot.followup_views import (
 )
 from bot.handlers import followup_actions as actions
 from bot.handlers.ask import command_arguments
-from bot.reminders import app_services, followup_sessions, local_today, zone
+from bot.reminders import followup_sessions, local_today, zone
 from bot.render import esc
 from bot.roles import say
+from bot.services import services_of
 from knowledge.dates import parse_indonesian_date
 from knowledge.db import FollowUpRow
 from knowledge.duplicates import DuplicateError, decide_pair, open_pairs
@@ -72,7 +72,7 @@ from knowledge.followups import (
 from knowledge.model import FOLLOWUP_STATUSES
 from knowledge.reminders import attention, is_recipient
 from knowledge.units import display_unit, split_units
-from knowledge.users import APPROVED, User
+from knowledge.users import APPROVED, User, may_manage_followups
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,11 @@ _STATUS_ALIASES = {"terbuka": OPEN, "belum": OPEN, "aktif": OPEN, "tutup": CLOSE
 
 
 def register(app: Application, capture_group: int) -> None:
-    """The awaited-input capture runs in `capture_group` (before the comment capture and the questions);
-    commands and buttons in the main group."""
+    """The "#ID" replies run in `capture_group` (before the comment capture and the questions); commands and
+    buttons in the main group. The reminder buttons' prompts and the guided add are a conversation of their
+    own (followup_actions.conversation, registered by bot/app.py before the capture group)."""
     app.add_handler(MessageHandler(AwaitedInput(app), on_captured), capture_group)
     app.add_handler(CommandHandler(COMMAND, on_command))
-    app.add_handler(CallbackQueryHandler(actions.on_item_button, pattern=ITEM_PATTERN))
     app.add_handler(CallbackQueryHandler(actions.on_extension_decision, pattern=EXTENSION_PATTERN))
     app.add_handler(CallbackQueryHandler(on_view_button, pattern=VIEW_PATTERN))
     app.add_handler(CallbackQueryHandler(on_noop, pattern=rf"^{NOOP}$"))
@@ -103,8 +103,8 @@ def register(app: Application, capture_group: int) -> None:
 
 
 class AwaitedInput(filters.MessageFilter):
-    """Private messages that answer a follow-up prompt, or replies to a bot message naming "#ID" that read as
-    a change ("selesai ...", "tenggat ..."). Anything else goes on to the other handlers untouched."""
+    """Private replies to a bot message naming "#ID" that read as a change ("selesai ...", "tenggat ...").
+    Anything else goes on to the other handlers untouched."""
 
     def __init__(self, application: Application) -> None:
         super().__init__(name="followup_input")
@@ -113,18 +113,14 @@ class AwaitedInput(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         if message.chat.type != ChatType.PRIVATE or message.from_user is None:
             return False
-        if message.text is None and message.document is None:
+        if message.text is None:
             return False
-        users = app_services(self.application).users
-        state = users.get_state(actions.INPUT_SCOPE, actions.input_key(message.chat.id, message.from_user.id))
-        if isinstance(state, dict):
-            command = actions._command(message.text)
-            return command is None or command in ("batal", "lewati")
+        users = services_of(self.application).users
         change = reply_change(message, self.application.bot.id)
         if change is None:
             return False
         # Officials may only report their item done this way; any other reply of theirs is a question.
-        return change.verb == "selesai" or actions.is_secretariat(users.get(message.from_user.id))
+        return change.verb == "selesai" or may_manage_followups(users.get(message.from_user.id))
 
 
 @dataclass
@@ -148,24 +144,20 @@ def reply_change(message: Message, bot_id: int) -> ReplyChange | None:
     return ReplyChange(ids, words, verb)
 
 
-async def on_captured(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    assert message is not None and chat is not None and user is not None
-    state = actions.awaited(context, chat.id, user.id)
-    change = None if state is not None else reply_change(message, context.bot.id)
-    if state is not None:
-        await actions.handle_input(update, context, state)
-    elif change is not None:
-        await _on_reply(update, context, change)
-    else:
-        return  # the prompt expired meanwhile: the message goes on, e.g. as a question
-    raise ApplicationHandlerStop  # the message was the answer, not a question
+async def on_captured(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    change = reply_change(message, context.bot.id)
+    if change is None:
+        return
+    await _on_reply(update, context, change)
+    raise ApplicationHandlerStop  # the message was the change, not a question
 
 
 # ---- /tindaklanjut --------------------------------------------------------------------------------
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     if chat.type != ChatType.PRIVATE:
@@ -174,7 +166,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user = await actions.active_user(update, context)
     if user is None:
         return
-    actions.forget_input(context, chat.id, user.id)  # a new command means the user moved on
+    # A new command means the user moved on: followup_actions.conversation, which runs first, dropped any prompt.
     arguments = command_arguments(message)
     verb, _, rest = arguments.partition(" ")
     verb, rest = verb.lower(), rest.strip()
@@ -195,18 +187,18 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif verb == "ubah":
         await _edit(update, context, user, rest)
     elif verb == "tambah":
-        if await _secretariat_only(update, context, user):
-            await actions.start_add(update, context, user)
+        # The guided add itself is followup_actions.conversation, which runs first and asked its first question.
+        await _secretariat_only(update, context, user)
     else:
         await message.reply_text(usage(user))
 
 
 def usage(user: User) -> str:
-    return texts.TL_USAGE_MEMBER + (texts.TL_USAGE_SECRETARIAT if actions.is_secretariat(user) else "")
+    return texts.TL_USAGE_MEMBER + (texts.TL_USAGE_SECRETARIAT if may_manage_followups(user) else "")
 
 
-async def _secretariat_only(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
-    if actions.is_secretariat(user):
+async def _secretariat_only(update: Update, context: BotContext, user: User) -> bool:
+    if may_manage_followups(user):
         return True
     await say(update, context, texts.TL_SECRETARIAT_ONLY)
     return False
@@ -257,17 +249,17 @@ def _view_key(chat_id: int, user_id: int) -> str:
     return f"{chat_id}:{user_id}"
 
 
-def _view_state(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> dict[str, Any]:
-    value = app_services(context.application).users.get_state(VIEW_SCOPE, _view_key(chat_id, user_id))
+def _view_state(context: BotContext, chat_id: int, user_id: int) -> dict[str, Any]:
+    value = context.services.users.get_state(VIEW_SCOPE, _view_key(chat_id, user_id))
     return value if isinstance(value, dict) else {}
 
 
-def _save_view(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, state: dict[str, Any]) -> None:
-    users = app_services(context.application).users
+def _save_view(context: BotContext, chat_id: int, user_id: int, state: dict[str, Any]) -> None:
+    users = context.services.users
     users.set_state(VIEW_SCOPE, _view_key(chat_id, user_id), state, ttl=VIEW_TTL)
 
 
-async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, wanted: Filters) -> None:
+async def _show_list(update: Update, context: BotContext, user: User, wanted: Filters) -> None:
     """The command's answer: the first screen, a new message; its buttons edit it from then on."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
@@ -276,7 +268,7 @@ async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: U
     code = status_code(wanted.statuses) if wanted.statuses else "t"
     screen = _list_screen(context, user, state, code, 0)
     if screen is None:
-        none = texts.TL_LIST_NONE_OWN.format(unit=esc(user.unit or "-")) if not actions.is_secretariat(user) and (
+        none = texts.TL_LIST_NONE_OWN.format(unit=esc(user.unit or "-")) if not may_manage_followups(user) and (
             not wanted.any
         ) else texts.TL_LIST_NONE  # fmt: skip
         await message.reply_text(none)
@@ -284,7 +276,7 @@ async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, user: U
     await message.reply_text(screen.text, reply_markup=screen.keyboard)
 
 
-def _rows(context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any], code: str) -> list[FollowUpRow]:
+def _rows(context: BotContext, user: User, state: dict[str, Any], code: str) -> list[FollowUpRow]:
     """The items a screen lists: the status filter, the unit and meeting kept for this chat, and for an
     official only their own; "u"/"x" are the secretariat's undated and not-yet-reminded open items."""
     today = local_today(context.application)
@@ -292,27 +284,27 @@ def _rows(context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any],
         followup_sessions(context.application), statuses=list(STATUS_FILTERS[code]), unit=state.get("unit"),
         meeting=state.get("meeting"), today=today,
     )  # fmt: skip
-    if not actions.is_secretariat(user):
+    if not may_manage_followups(user):
         return [r for r in rows if is_recipient(user, r)]
     if code == "u":
         return [r for r in rows if r.due is None]
     if code == "x":
-        people = app_services(context.application).users.list_users(APPROVED)
+        people = context.services.users.list_users(APPROVED)
         return list(attention(rows, people, today).unassigned)
     return rows
 
 
 def _list_screen(
-    context: ContextTypes.DEFAULT_TYPE, user: User, state: dict[str, Any], code: str, page: int
+    context: BotContext, user: User, state: dict[str, Any], code: str, page: int
 ) -> Screen | None:
     """The screen for a filter and page; None when an unfiltered first look finds nothing at all."""
     today = local_today(context.application)
-    secretariat = actions.is_secretariat(user)
+    secretariat = may_manage_followups(user)
     rows = _rows(context, user, state, code)
     labels = [f"{word} {state[key]}" for word, key in (("unit", "unit"), ("rapat", "meeting")) if state.get(key)]
     summary = None
     if secretariat and code == "t" and not labels:  # the whole picture comes with what needs the secretariat
-        people = app_services(context.application).users.list_users(APPROVED)
+        people = context.services.users.list_users(APPROVED)
         pairs = open_pairs(followup_sessions(context.application))
         summary = AttentionSummary.of(attention(rows, people, today), len(pairs))
     if not rows and not summary and code == "t":
@@ -334,13 +326,13 @@ async def _show_screen(update: Update, screen: Screen) -> None:
             raise
 
 
-async def on_noop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_noop(update: Update, context: BotContext) -> None:
     """The page number between ◀ and ▶ is a label."""
     assert update.callback_query is not None
     await update.callback_query.answer()
 
 
-async def on_view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_view_button(update: Update, context: BotContext) -> None:
     """◀ ▶ and the status filters: the same list, another page or filter, in the same message."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
@@ -348,26 +340,26 @@ async def on_view_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if user is None:
         return
     _, code, raw_page = (query.data or "").split(":")
-    if code in ("u", "x") and not actions.is_secretariat(user):
+    if code in ("u", "x") and not may_manage_followups(user):
         await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
         return
     await query.answer()
     state = _view_state(context, chat.id, user.id)
     screen = _list_screen(context, user, state, code, int(raw_page))
     if screen is None:
-        screen = Screen(texts.TL_LIST_NONE if actions.is_secretariat(user) else texts.TL_LIST_NONE_OWN.format(
+        screen = Screen(texts.TL_LIST_NONE if may_manage_followups(user) else texts.TL_LIST_NONE_OWN.format(
             unit=esc(user.unit or "-")))  # fmt: skip
     await _show_screen(update, screen)
 
 
-async def on_units_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_units_button(update: Update, context: BotContext) -> None:
     """The unit chooser (secretariat): the units of the open items, then the list of the one chosen."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     user = await actions.active_user(update, context)
     if user is None:
         return
-    if not actions.is_secretariat(user):
+    if not may_manage_followups(user):
         await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
         return
     parts_ = (query.data or "").split(":")
@@ -396,14 +388,14 @@ async def on_units_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _show_screen(update, screen)
 
 
-async def on_duplicates_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_duplicates_button(update: Update, context: BotContext) -> None:
     """ "Mungkin duplikat": look through the pairs, merge one ("Gabungkan") or say they differ."""
     query = update.callback_query
     assert query is not None
     user = await actions.active_user(update, context)
     if user is None:
         return
-    if not actions.is_secretariat(user):
+    if not may_manage_followups(user):
         await query.answer(texts.TL_STAFF_ONLY_ALERT, show_alert=True)
         return
     _, action, raw = (query.data or "").split(":")
@@ -428,7 +420,7 @@ async def on_duplicates_button(update: Update, context: ContextTypes.DEFAULT_TYP
     await _show_screen(update, duplicate_screen(open_pairs(sessions), 0, today))
 
 
-async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, raw: str) -> FollowUpRow | None:
+async def _item(update: Update, context: BotContext, user: User, raw: str) -> FollowUpRow | None:
     """The item named by "12" or "#12", if it exists and this user may see it (else they are told)."""
     message = update.effective_message
     assert message is not None
@@ -446,18 +438,18 @@ async def _item(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, 
     return row
 
 
-async def _detail(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, raw: str) -> None:
+async def _detail(update: Update, context: BotContext, user: User, raw: str) -> None:
     message = update.effective_message
     assert message is not None
     row = await _item(update, context, user, raw.split(maxsplit=1)[0] if raw else "")
     if row is None:
         return
-    settings = app_services(context.application).settings
+    settings = context.services.settings
     for text in detail_messages(row, local_today(context.application), zone(settings.timezone)):
         await message.reply_text(text)
 
 
-async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, rest: str, status: str) -> None:
+async def _close(update: Update, context: BotContext, user: User, rest: str, status: str) -> None:
     """`selesai ID catatan` (the item's officials or the secretariat) / `batal ID catatan` (secretariat)."""
     message = update.effective_message
     assert message is not None
@@ -470,7 +462,7 @@ async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User,
     await _apply(update, context, user, row, {"status": status}, actions.one_line(note) or None)
 
 
-async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, rest: str) -> None:
+async def _edit(update: Update, context: BotContext, user: User, rest: str) -> None:
     """`ubah ID FIELD VALUE`, secretariat only."""
     if not await _secretariat_only(update, context, user):
         return
@@ -482,7 +474,7 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, 
 
 
 async def _change_words(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, row: FollowUpRow, words: str
+    update: Update, context: BotContext, user: User, row: FollowUpRow, words: str
 ) -> None:
     """ "tenggat 30 April 2024", "unit A, B", "status berjalan", "selesai catatan", "batal catatan"."""
     message = update.effective_message
@@ -504,7 +496,7 @@ async def _change_words(
     await _apply(update, context, user, row, changes, None)
 
 
-def _parse_value(name: str, value: str, context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any] | str:
+def _parse_value(name: str, value: str, context: BotContext) -> dict[str, Any] | str:
     """The changes a field word and its value mean, or the message explaining why they cannot be read."""
     empty = value.strip().lower() in actions.SKIP or not value.strip()
     if name == "due":
@@ -524,7 +516,7 @@ def _parse_value(name: str, value: str, context: ContextTypes.DEFAULT_TYPE) -> d
 
 async def _apply(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     user: User,
     row: FollowUpRow,
     changes: dict[str, Any],
@@ -532,7 +524,7 @@ async def _apply(
 ) -> None:
     message = update.effective_message
     assert message is not None
-    secretariat = actions.is_secretariat(user)
+    secretariat = may_manage_followups(user)
     if not secretariat and (set(changes) != {"status"} or changes["status"] != SELESAI):
         await message.reply_text(texts.TL_SECRETARIAT_ONLY)  # officials may only report their item done
         return
@@ -562,7 +554,7 @@ async def _apply(
         await actions.notify_secretariat(context, text, exclude=user.id)
 
 
-async def _on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, change: ReplyChange) -> None:
+async def _on_reply(update: Update, context: BotContext, change: ReplyChange) -> None:
     message = update.effective_message
     assert message is not None
     user = await actions.active_user(update, context)

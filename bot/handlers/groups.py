@@ -7,11 +7,11 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.context import BotContext
 from bot.roles import in_group
-from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ ENABLING_COMMANDS = ("izinkan_grup",)  # must pass the gate, or no group could e
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-async def group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_gate(update: Update, context: BotContext) -> None:
     if update.edited_message or update.channel_post or update.edited_channel_post:
         # An edited question would be answered twice (and an edited name re-read as the next /daftar step);
         # channels are not a place Sinergi serves.
@@ -28,7 +28,7 @@ async def group_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     chat = update.effective_chat
     assert chat is not None
-    users = services(context).users
+    users = context.services.users
     if users.group_allowed(chat.id):
         return
     if _is_enabling_command(update, context.bot.username or ""):

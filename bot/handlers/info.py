@@ -6,14 +6,14 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.context import BotContext
 from bot.render import esc, format_time, local_zone, pack
 from bot.roles import current_user, in_group, members_only
-from bot.services import Services, services
+from bot.services import Services
 from knowledge.model import DICABUT
-from knowledge.users import ADMIN, PENDING, SEKRETARIAT, User
+from knowledge.users import PENDING, User, may_administer, may_announce, may_manage_followups, may_read_reports
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ def help_text(
         parts.append(member_help)
     elif user is not None and user.active:
         parts.append(member_help)
-        if user.role in (ADMIN, SEKRETARIAT):
+        if any(may(user) for may in (may_announce, may_manage_followups, may_read_reports)):
             parts.append(texts.HELP_SECRETARIAT)
-        if user.is_admin:
+        if may_administer(user):
             parts.append(texts.HELP_ADMIN)
         role = texts.ROLE_NAMES.get(user.role, user.role)
         unit = f" — {esc(user.unit)}" if user.unit else ""
@@ -64,9 +64,9 @@ async def lookup_examples(svc: Services) -> dict[str, str]:
     return texts.lookup_examples(example.doc, example.pasal, example.ayat, example.other)
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    svc = services(context)
+    svc = context.services
     user = current_user(update, svc.users)
     examples = await lookup_examples(svc)
     await update.effective_message.reply_text(
@@ -74,9 +74,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    svc = services(context)
+    svc = context.services
     user = current_user(update, svc.users)
     group = in_group(update)  # the gate has let only allowed groups through
     welcome = not group and (user is None or not user.active)
@@ -87,9 +87,9 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @members_only
-async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_sources(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    svc = services(context)
+    svc = context.services
     documents = await asyncio.to_thread(svc.assistant.store.documents)
     if not documents:
         await update.effective_message.reply_text(texts.NO_DOCUMENTS)
@@ -109,7 +109,7 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 @members_only
-async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_status(update: Update, context: BotContext) -> None:
     """/status UU 33/2004: what revoked or amended it, article by article."""
     message = update.effective_message
     assert message is not None
@@ -117,7 +117,7 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not name:
         await message.reply_text(texts.STATUS_USAGE)
         return
-    report = await asyncio.to_thread(services(context).assistant.regulation_status, name)
+    report = await asyncio.to_thread(context.services.assistant.regulation_status, name)
     if report is None:
         await message.reply_text(texts.STATUS_NOT_RECOGNISED)
         return
@@ -127,7 +127,7 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(part)
 
 
-async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_cancel(update: Update, context: BotContext) -> None:
     """/batal outside a registration: nothing is running."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.NOTHING_TO_CANCEL)

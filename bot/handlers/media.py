@@ -4,11 +4,11 @@ reply instead of silence or an error."""
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes, filters
+from telegram.ext import filters
 
 from bot import texts
+from bot.context import BotContext
 from bot.roles import current_user, refusal
-from bot.services import services
 
 UNSUPPORTED = (
     filters.Sticker.ALL
@@ -33,10 +33,10 @@ def media_kind(message: Message) -> str:
     return "document"
 
 
-async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unsupported(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
-    user = current_user(update, services(context).users)
+    user = current_user(update, context.services.users)
     if user is None or not user.active:
         await message.reply_text(refusal(user))
         return
@@ -44,6 +44,6 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await message.reply_text(texts.MEDIA_REPLY.format(kind=texts.UNSUPPORTED_MEDIA[kind]))
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_command(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)

@@ -6,24 +6,24 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.context import BotContext
 from bot.keyboards import parts
 from bot.render import esc, pack, passage_messages, section_blocks
 from bot.roles import members_only, owned_answer
-from bot.services import Services, services
+from bot.services import Services
 from knowledge.corpus import Record
 from knowledge.passages import FullPassage, full_passage, related_articles, resolve
 from knowledge.users import StoredAnswer
 
 
 @members_only
-async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_source(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     _, answer_id, number = parts(query.data)
-    svc = services(context)
+    svc = context.services
     stored = await owned_answer(update, context, answer_id)
     if stored is None:
         return
@@ -38,11 +38,11 @@ async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @members_only
-async def on_related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_related(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     _, answer_id = parts(query.data)
-    svc = services(context)
+    svc = context.services
     stored = await owned_answer(update, context, answer_id)
     if stored is None:
         return

@@ -17,13 +17,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import texts
+from bot.context import BotContext
 from bot.handlers import documents, media
 from bot.render import esc, local_zone, pack
 from bot.roles import current_user
-from bot.services import services
 from bot.upload_report import render_upload
 from ingest.photos import PhotoPreview, photos_pdf, preview_photos
 from ingest.uploads import Progress, display_name, ingest_upload
@@ -57,10 +57,10 @@ class _Album:
     parts: list[tuple[int, str]] = field(default_factory=list)  # (message id, file id)
 
 
-async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
-    if not may_ingest(current_user(update, services(context).users)):
+    if not may_ingest(current_user(update, context.services.users)):
         await media.on_unsupported(update, context)
         return
     if message.photo:
@@ -79,7 +79,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.application.create_task(_when_complete(context, message.media_group_id, len(album.parts)), update=update)
 
 
-async def _when_complete(context: ContextTypes.DEFAULT_TYPE, group: str, parts: int) -> None:
+async def _when_complete(context: BotContext, group: str, parts: int) -> None:
     """Read the album once no part has followed this one for ALBUM_WAIT seconds (a later part's wait decides)."""
     await asyncio.sleep(ALBUM_WAIT)
     albums: dict[str, _Album] = context.application.bot_data.get(_ALBUMS, {})
@@ -90,9 +90,9 @@ async def _when_complete(context: ContextTypes.DEFAULT_TYPE, group: str, parts: 
     await _read(context, album)
 
 
-async def _read(context: ContextTypes.DEFAULT_TYPE, album: _Album) -> None:
+async def _read(context: BotContext, album: _Album) -> None:
     """Download the photos, read them by OCR with a progress message, and show the text with the buttons."""
-    svc = services(context)
+    svc = context.services
     file_ids = [file_id for _, file_id in sorted(album.parts)]
     progress = Progress(texts.PHOTO_PROGRESS.format(pages=len(file_ids)))
     progress.now(texts.DOC_DOWNLOADING)
@@ -155,11 +155,11 @@ def _preview_blocks(preview: PhotoPreview) -> list[str]:
 
 
 @documents.uploaders_only
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     _, action, token = (query.data or "").split(":")
-    users = services(context).users
+    users = context.services.users
     offer = users.get_state("photo-offer", token)
     if not isinstance(offer, dict):
         await query.answer(texts.PHOTO_EXPIRED, show_alert=True)
@@ -175,9 +175,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.application.create_task(_ingest(context, offer), update=update)
 
 
-async def _ingest(context: ContextTypes.DEFAULT_TYPE, offer: dict[str, Any]) -> None:
+async def _ingest(context: BotContext, offer: dict[str, Any]) -> None:
     """The confirmed photos, as the same PDF the preview read, through the ordinary upload (report included)."""
-    svc = services(context)
+    svc = context.services
     name, chat_id = str(offer["name"]), int(offer["chat_id"])
     upload = documents.Upload("", name, None, chat_id, int(offer["message_id"]))
     progress = Progress(texts.DOC_PROGRESS.format(name=esc(name)))
@@ -204,7 +204,7 @@ async def _ingest(context: ContextTypes.DEFAULT_TYPE, offer: dict[str, Any]) -> 
         await context.bot.send_message(chat_id, part, reply_parameters=_reply_to(upload))
 
 
-async def _download(context: ContextTypes.DEFAULT_TYPE, file_ids: list[str]) -> list[bytes]:
+async def _download(context: BotContext, file_ids: list[str]) -> list[bytes]:
     photos = []
     for file_id in file_ids:
         file = await context.bot.get_file(file_id)

@@ -10,7 +10,6 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     CommandHandler,
-    ContextTypes,
     ConversationHandler,
     MessageHandler,
     TypeHandler,
@@ -18,10 +17,10 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.context import BotContext
 from bot.keyboards import APPROVE, parts, registration_keyboard
 from bot.render import esc
 from bot.roles import admins_only, current_user, refusal
-from bot.services import services
 from knowledge.users import PENDING, User, UserError
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,10 @@ def conversation() -> ConversationHandler:
     )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def start(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
-    user = current_user(update, services(context).users)
+    user = current_user(update, context.services.users)
     if user is not None and user.active:
         role = texts.ROLE_NAMES.get(user.role, user.role)
         await message.reply_text(texts.REG_ALREADY.format(role=esc(role), unit=esc(user.unit or "-")))
@@ -69,7 +68,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return NAME
 
 
-async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_name(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     name = " ".join((message.text or "").split())
@@ -81,7 +80,7 @@ async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return UNIT
 
 
-async def got_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_unit(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     unit = " ".join((message.text or "").split())
@@ -93,11 +92,11 @@ async def got_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CODE
 
 
-async def got_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_code(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     code = (message.text or "").strip()
-    if services(context).users.check_code(code):
+    if context.services.users.check_code(code):
         return await _finish(update, context, code)
     draft = _draft(context)
     draft["tries"] = int(draft.get("tries", 0)) + 1
@@ -108,33 +107,33 @@ async def got_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CODE
 
 
-async def skip_code(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def skip_code(update: Update, context: BotContext) -> int:
     return await _finish(update, context, None)
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def cancel(update: Update, context: BotContext) -> int:
     assert update.effective_message is not None
     _forget_draft(context)
     await update.effective_message.reply_text(texts.REG_CANCELLED)
     return ConversationHandler.END
 
 
-async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timed_out(update: Update, context: BotContext) -> None:
     _forget_draft(context)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, texts.REG_TIMEOUT)
 
 
-async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def in_group(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(texts.REG_IN_GROUP)
 
 
-async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str | None) -> int:
+async def _finish(update: Update, context: BotContext, code: str | None) -> int:
     message, tg_user = update.effective_message, update.effective_user
     assert message is not None and tg_user is not None
     draft = _forget_draft(context)
-    users = services(context).users
+    users = context.services.users
     user = users.register(tg_user.id, draft.get("name", ""), draft.get("unit", ""), code, tg_user.username)
     name = esc(user.name)
     if user.active:
@@ -147,9 +146,9 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str 
     return ConversationHandler.END
 
 
-async def notify_admins(context: ContextTypes.DEFAULT_TYPE, user: User) -> int:
+async def notify_admins(context: BotContext, user: User) -> int:
     """Send the request to every admin; one admin who blocked the bot must not stop the others."""
-    users = services(context).users
+    users = context.services.users
     sent: list[list[int]] = []
     for admin in users.admins():
         try:
@@ -172,11 +171,11 @@ def request_text(user: User) -> str:
 
 
 @admins_only
-async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_decision(update: Update, context: BotContext) -> None:
     query, admin = update.callback_query, update.effective_user
     assert query is not None and admin is not None
     _, verdict, raw_id = parts(query.data)
-    users = services(context).users
+    users = context.services.users
     try:
         decision = users.approve(int(raw_id), admin.id) if verdict == APPROVE else users.reject(int(raw_id), admin.id)
     except UserError:
@@ -205,9 +204,9 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.warning("could not tell user %s the registration outcome: %s", user.id, error)
 
 
-async def _close_requests(context: ContextTypes.DEFAULT_TYPE, user: User, note: str | None) -> None:
+async def _close_requests(context: BotContext, user: User, note: str | None) -> None:
     """Every admin's copy of the request shows the outcome, and its buttons go away."""
-    users = services(context).users
+    users = context.services.users
     if note is None:
         status = texts.STATUS_NAMES.get(user.status, user.status)
         note = f"\n\nStatus: {esc(status)}."
@@ -219,11 +218,11 @@ async def _close_requests(context: ContextTypes.DEFAULT_TYPE, user: User, note: 
     users.delete_state(MESSAGES_SCOPE, str(user.id))
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict:
+def _draft(context: BotContext) -> dict:
     assert context.user_data is not None
     return context.user_data.setdefault(DRAFT, {})
 
 
-def _forget_draft(context: ContextTypes.DEFAULT_TYPE) -> dict:
+def _forget_draft(context: BotContext) -> dict:
     assert context.user_data is not None
     return dict(context.user_data.pop(DRAFT, None) or {})

@@ -14,15 +14,15 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import texts
+from bot.context import BotContext
 from bot.handlers.ask import command_arguments
 from bot.keyboards import parts
 from bot.reminders import followup_sessions, local_today
 from bot.render import MAX_MESSAGE, esc, local_zone, utf16_len
 from bot.roles import admins_only, private_only, requires
-from bot.services import services
 from knowledge.dates import format_indonesian_date
 from knowledge.reports import (
     DONE,
@@ -38,7 +38,7 @@ from knowledge.reports import (
     parse_filters,
     report_filenames,
 )
-from knowledge.users import is_staff
+from knowledge.users import may_read_reports
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ FILTER_ERRORS = {
     "date": texts.REPORT_BAD_DATE,
 }
 
-staff_only = requires(is_staff, denied=texts.REPORT_STAFF_ONLY)
+staff_only = requires(may_read_reports, denied=texts.REPORT_STAFF_ONLY)
 
 
 def register(app: Application) -> None:
@@ -67,7 +67,7 @@ def register(app: Application) -> None:
 
 @private_only  # who is late, unit by unit, is not for a whole group
 @staff_only
-async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_report(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     try:
@@ -77,7 +77,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     application = context.application
     today = local_today(application)
-    zone = local_zone(services(context).settings.timezone)
+    zone = local_zone(context.services.settings.timezone)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     # Reading every item and drawing the chart is CPU work: off the event loop that answers questions.
     files = await asyncio.to_thread(build_report, followup_sessions(application), filters, today=today, zone=zone)
@@ -117,7 +117,7 @@ def captions(files: ReportFiles) -> tuple[str, str]:
 
 @private_only  # officials' questions and comments are for the admins' eyes
 @admins_only
-async def on_feedback_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_feedback_review(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     page = await asyncio.to_thread(_page, context, 0)
@@ -128,7 +128,7 @@ async def on_feedback_review(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 @admins_only  # read again at every press: an admin demoted since the list was sent gets nothing more
-async def on_feedback_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_feedback_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     wanted = int(parts(query.data)[1])
@@ -144,8 +144,8 @@ async def on_feedback_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             raise
 
 
-def _page(context: ContextTypes.DEFAULT_TYPE, number: int) -> FeedbackPage:
-    zone = local_zone(services(context).settings.timezone)
+def _page(context: BotContext, number: int) -> FeedbackPage:
+    zone = local_zone(context.services.settings.timezone)
     return negative_feedback_page(followup_sessions(context.application), number, PER_PAGE, zone)
 
 

@@ -23,11 +23,12 @@ from typing import TextIO
 from telegram.ext import Application
 
 from bot.followup_views import long_date
-from bot.reminders import app_services, local_now, run_reminders, zone
+from bot.reminders import local_now, run_reminders, zone
 from bot.sandbox.clock import SandboxClock, parse_time_change
 from bot.sandbox.demo import DemoCast
 from bot.sandbox.models import JSON, BotCall, FakeUser
 from bot.sandbox.server import BotApiServer
+from bot.services import services_of
 from bot.upload_report import human_size
 from knowledge.reminders import parse_clock
 
@@ -276,7 +277,7 @@ class Terminal:
         if self.clock is None:
             self.write(SANDBOX_ONLY)
             return
-        settings = app_services(self.application).settings
+        settings = services_of(self.application).settings
         place = zone(settings.timezone)
         now = local_now(self.application)
         if not argument:
