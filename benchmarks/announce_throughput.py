@@ -29,12 +29,12 @@ from bot.app import build_application
 from bot.runtime import polling
 from bot.sandbox import BotApiServer
 from bot.sandbox.limits import RateLimit
-from knowledge.announcements import ROLE, AnnouncementStore, Audience, Content
-from knowledge.answer import Assistant
 from knowledge.config import Settings, get_settings
 from knowledge.db import init_db
-from knowledge.store import KnowledgeStore
-from knowledge.users import PEJABAT, UserStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.announcements import ROLE, AnnouncementStore, Audience, Content
+from knowledge.operations.users import PEJABAT, UserStore
+from knowledge.search.answer import Assistant
 
 TOKEN = "123456:BENCHMARK"
 MARKER = "Pengumuman uji throughput"

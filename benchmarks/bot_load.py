@@ -29,11 +29,11 @@ from bot.app import build_application
 from bot.runtime import polling
 from bot.sandbox import BotApiServer, FakeUser
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
+from knowledge.index.store import KnowledgeStore
 from knowledge.logs import setup_logging
-from knowledge.store import KnowledgeStore
-from knowledge.users import UserStore
+from knowledge.operations.users import UserStore
+from knowledge.search.answer import Assistant
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
 TOKEN = "123456:BENCHMARK"

@@ -1,4 +1,4 @@
-"""Fit the refusal model (`knowledge/refusal.py`) on question sets and print how well it separates them.
+"""Fit the refusal model (`knowledge/search/refusal.py`) on question sets and print how well it separates them.
 
     DATA_DIR=DIR python benchmarks/calibrate_refusal.py SET.jsonl [SET.jsonl ...] [--write]
 
@@ -7,7 +7,7 @@ regulation we do not hold, not small talk) gives one row of features and a label
 class-balanced logistic regression with a small L2 penalty is fitted on all sets together. The script prints
 the weights, the refusal figures per set with those weights, the same when each set is left out of the fit
 (how the model does on questions it has not seen), and the margins: where the closest questions of each kind
-lie. `--write` puts the fitted weights into knowledge/refusal.py.
+lie. `--write` puts the fitted weights into knowledge/search/refusal.py.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.answer import Assistant  # noqa: E402
 from knowledge.config import get_settings  # noqa: E402
-from knowledge.refusal import ANSWER_THRESHOLD, FEATURES, features  # noqa: E402
-from knowledge.store import KnowledgeStore  # noqa: E402
+from knowledge.index.store import KnowledgeStore  # noqa: E402
+from knowledge.search.answer import Assistant  # noqa: E402
+from knowledge.search.refusal import ANSWER_THRESHOLD, FEATURES, features  # noqa: E402
 
 L2 = 0.05
 
@@ -133,7 +133,9 @@ def write(coef: np.ndarray, bias: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--write", action="store_true", help="write the fitted weights into knowledge/refusal.py")
+    parser.add_argument(
+        "--write", action="store_true", help="write the fitted weights into knowledge/search/refusal.py"
+    )
     args = parser.parse_args()
     settings = get_settings()
     assistant = Assistant(KnowledgeStore(settings), settings, llm=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ingest.pipeline import Pipeline
 from knowledge.config import Settings
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
 
 
 def peak_rss_mb() -> float:

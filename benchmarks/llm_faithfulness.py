@@ -15,8 +15,8 @@ that fell back to quoting, and why sentences were removed.
 invented, or with articles, links and instructions the passages do not hold) and prints how many are removed.
 
 --calibrate does not run the Assistant: it scores honest sentences and unsupported claims for the questions
-with `knowledge.support` alone (word overlap and e5 similarity) and prints how each candidate threshold
-separates them (the thresholds in knowledge/support.py come from here; figures in benchmarks/README.md).
+with `knowledge.search.support` alone (word overlap and e5 similarity) and prints how each candidate threshold
+separates them (the thresholds in knowledge/search/support.py come from here; figures in benchmarks/README.md).
 
 DATA_DIR is read, never written: the script works on a temporary copy (the Assistant may write chat state).
 """
@@ -42,10 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes.openai_server import FakeOpenAI, PromptSource, prompt_question, prompt_sources  # noqa: E402
 
-from knowledge.bm25 import tokenize  # noqa: E402
 from knowledge.config import Settings  # noqa: E402
-from knowledge.llm import NOT_FOUND  # noqa: E402
-from knowledge.sentences import split_sentences  # noqa: E402
+from knowledge.index.bm25 import tokenize  # noqa: E402
+from knowledge.search.llm import NOT_FOUND  # noqa: E402
+from knowledge.search.sentences import split_sentences  # noqa: E402
 
 # --- the honest paraphraser -----------------------------------------------------------------------------
 
@@ -365,14 +365,14 @@ def _plain(text: str) -> str:
 
 
 def run(items: list[dict[str, Any]], data_dir: Path, liar: bool, show: bool) -> None:
-    from knowledge.answer import Assistant
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.search.answer import Assistant
 
     written: dict[str, Written] = {}
     reply = (lambda m: lying_answer(m, written)) if liar else (lambda m: honest_answer(m, written))
     handler = Dropped()
-    logging.getLogger("knowledge.answer").addHandler(handler)
-    logging.getLogger("knowledge.answer").setLevel(logging.DEBUG)
+    logging.getLogger("knowledge.search.answer").addHandler(handler)
+    logging.getLogger("knowledge.search.answer").setLevel(logging.DEBUG)
     with FakeOpenAI(chat_reply=reply) as server:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
@@ -415,7 +415,7 @@ def run(items: list[dict[str, Any]], data_dir: Path, liar: bool, show: bool) -> 
                     print(f"{'KEPT' if survived else 'LOST'}  [{label}] {sentence}")
             if show:
                 print(f"-> {answer.mode}: {answer.answer[:300]!r}\n")
-    logging.getLogger("knowledge.answer").removeHandler(handler)
+    logging.getLogger("knowledge.search.answer").removeHandler(handler)
     print(f"questions: {len(items)}; the model was asked {asked} times; it answered {answers}, "
           f"said {NOT_FOUND} {not_found} times")
     if liar:
@@ -460,10 +460,10 @@ ACTORS = ["gubernur", "bupati", "wali kota", "menteri", "Presiden", "DPRD", "kep
 
 
 def calibration_claims(items: list[dict[str, Any]], data_dir: Path) -> list[Claim]:
-    from knowledge.answer import TOP_K
-    from knowledge.retrieval import Retriever
-    from knowledge.store import KnowledgeStore
-    from knowledge.support import SupportChecker
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.search.answer import TOP_K
+    from knowledge.search.retrieval import Retriever
+    from knowledge.search.support import SupportChecker
 
     settings = Settings(_env_file=None, data_dir=data_dir, embedding_provider="local")  # type: ignore[call-arg]
     store = KnowledgeStore(settings)
@@ -515,13 +515,13 @@ def calibration_claims(items: list[dict[str, Any]], data_dir: Path) -> list[Clai
 
 
 def calibrate(items: list[dict[str, Any]], data_dir: Path, grid: bool) -> None:
-    from knowledge.store import KnowledgeStore
-    from knowledge.support import SupportChecker, decide
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.search.support import SupportChecker, decide
 
     claims = calibration_claims(items, data_dir)
     settings = Settings(_env_file=None, data_dir=data_dir, embedding_provider="local")  # type: ignore[call-arg]
     store = KnowledgeStore(settings)
-    from knowledge.retrieval import Retriever
+    from knowledge.search.retrieval import Retriever
 
     corpus = Retriever(store, primary_doc=settings.primary_document).corpus
     checker = SupportChecker(corpus, store.embedder, shortcut=False)
@@ -545,7 +545,7 @@ def calibrate(items: list[dict[str, Any]], data_dir: Path, grid: bool) -> None:
         if c.kind == "honest" and s.conflict:
             print(f"  honest, but {s.conflict}: {c.sentence[:140]}")
     print("\ncandidate thresholds: honest kept / unsupported caught (another passage, another document, invented)")
-    import knowledge.support as support
+    import knowledge.search.support as support
 
     results = []
     for min_cov in sorted({0.2, 0.3, 0.4, 0.5, support.MIN_COVERAGE}):
@@ -564,7 +564,7 @@ def calibrate(items: list[dict[str, Any]], data_dir: Path, grid: bool) -> None:
     for kept, caught, min_cov, weight, threshold in best:
         print(f"  MIN_COVERAGE {min_cov:.2f}  SIMILARITY_WEIGHT {weight:.1f}  SUPPORT_THRESHOLD {threshold:.2f}:  "
               f"honest kept {100 * kept:5.1f} %   unsupported caught {100 * caught:5.1f} %")
-    print("\nwith the thresholds in knowledge/support.py "
+    print("\nwith the thresholds in knowledge/search/support.py "
           f"(MIN_COVERAGE {support.MIN_COVERAGE}, SIMILARITY_WEIGHT {support.SIMILARITY_WEIGHT}, "
           f"SUPPORT_THRESHOLD {support.SUPPORT_THRESHOLD}, SIMILARITY_BASE {support.SIMILARITY_BASE}):")
     for kind in kinds:
@@ -614,7 +614,7 @@ def main() -> int:
     parser.add_argument("--grid", action="store_true", help="with --calibrate: every threshold at MIN_COVERAGE")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("knowledge.answer").propagate = False
+    logging.getLogger("knowledge.search.answer").propagate = False
     items = [json.loads(line) for path in args.files for line in path.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="llm-faithfulness-") as tmp:
         data_dir = Path(tmp) / "data"

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from scanpages import Page, jpeg, minutes_pages, photo_page, regulation_pages, render, scanned  # noqa: E402
 
-from ingest.layout import page_lines  # noqa: E402
-from ingest.scan import ScanOptions, scan_image  # noqa: E402
+from ingest.readers.layout import page_lines  # noqa: E402
+from ingest.readers.scan import ScanOptions, scan_image  # noqa: E402
 
 
 def edit_distance(a: str, b: str) -> int:

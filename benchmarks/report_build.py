@@ -35,7 +35,7 @@ from knowledge.db import (
     UserRow,
     init_db,
 )
-from knowledge.reports import collect_report, report_filenames
+from knowledge.operations.reports import collect_report, report_filenames
 
 TODAY = date(2024, 4, 8)
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -162,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seeded {args.items} items, 50 announcements, 300 feedback in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        from knowledge.charts import chart_lines, chart_rows, chart_size, progress_chart
-        from knowledge.workbook import workbook_bytes
+        from knowledge.operations.charts import chart_lines, chart_rows, chart_size, progress_chart
+        from knowledge.operations.workbook import workbook_bytes
 
         print(f"importing openpyxl and matplotlib: {time.perf_counter() - started:.2f} s (once per process)")
         runs: list[tuple[float, float, float]] = []

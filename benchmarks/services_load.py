@@ -30,14 +30,14 @@ from bot_load import load, peak_rss_mb  # noqa: E402
 from databases import PostgresServer  # noqa: E402
 from services import ChromaServer, EmbeddingsServer  # noqa: E402
 
-from knowledge.answer import Assistant  # noqa: E402
-from knowledge.backup import backup, restore  # noqa: E402
 from knowledge.config import Settings  # noqa: E402
 from knowledge.db import MetaRow  # noqa: E402
-from knowledge.embeddings import embedder_name  # noqa: E402
+from knowledge.index.backup import backup, restore  # noqa: E402
+from knowledge.index.embeddings import embedder_name  # noqa: E402
+from knowledge.index.store import KnowledgeStore  # noqa: E402
 from knowledge.logs import setup_logging  # noqa: E402
-from knowledge.store import KnowledgeStore  # noqa: E402
-from knowledge.users import UserStore  # noqa: E402
+from knowledge.operations.users import UserStore  # noqa: E402
+from knowledge.search.answer import Assistant  # noqa: E402
 
 INVITE_CODE = "BENCHMARK"
 

@@ -21,10 +21,10 @@ from knowledge.formats import format_seconds
 from knowledge.logs import add_secrets, redact, setup_logging
 
 if TYPE_CHECKING:
-    from knowledge.answer import Assistant
     from knowledge.health import Health
-    from knowledge.store import KnowledgeStore
-    from knowledge.users import UserStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.operations.users import UserStore
+    from knowledge.search.answer import Assistant
 
 log = logging.getLogger("bot")
 
@@ -130,8 +130,8 @@ def _main(argv: list[str] | None = None) -> int:
 
 def _knowledge(settings: Settings) -> tuple[KnowledgeStore, Assistant]:
     """The store and the assistant (imported late: `--help` should not load the models)."""
-    from knowledge.answer import Assistant
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.search.answer import Assistant
 
     store = KnowledgeStore(settings)
     return store, Assistant(store, settings)
@@ -139,7 +139,7 @@ def _knowledge(settings: Settings) -> tuple[KnowledgeStore, Assistant]:
 
 def _services(settings: Settings) -> tuple[KnowledgeStore, Assistant, UserStore]:
     """The three objects build_application needs."""
-    from knowledge.users import UserStore
+    from knowledge.operations.users import UserStore
 
     store, assistant = _knowledge(settings)
     users = UserStore(

@@ -27,7 +27,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, sender
 from bot.context import CONTEXT_TYPES, BotContext
 from bot.handlers import (
     admin,
@@ -46,13 +45,15 @@ from bot.handlers import (
 from bot.handlers.errors import on_error, track_handlers
 from bot.handlers.followups import register as register_followups
 from bot.handlers.reports import register as register_reports
+from bot.jobs import sender
+from bot.jobs.reminders import install_reminders
 from bot.persistence import SqlPersistence
 from bot.processor import PerChatUpdateProcessor
-from bot.reminders import install_reminders
 from bot.services import Services, install
-from knowledge.answer import Assistant
+from bot.views import keyboards
 from knowledge.config import Settings
-from knowledge.users import UserStore
+from knowledge.operations.users import UserStore
+from knowledge.search.answer import Assistant
 
 log = logging.getLogger(__name__)
 

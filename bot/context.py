@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from bot.sender import Sender, sender_of
+from bot.jobs.sender import Sender, sender_of
 from bot.services import Services, services_of
 
 
@@ -22,7 +22,7 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
 
     @property
     def sender(self) -> Sender:
-        """The announcements' sender: its queue, its time zone, `wake()` after a change (bot/sender.py)."""
+        """The announcements' sender: its queue, its time zone, `wake()` after a change (bot/jobs/sender.py)."""
         return sender_of(self.application)
 
 

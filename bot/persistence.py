@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from knowledge.users import UserStore
+from knowledge.operations.users import UserStore
 
 ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]

@@ -1,5 +1,5 @@
 """Access checks for handlers: who may ask, who may administer, whose buttons these are. The rules themselves
-live in knowledge/users.py; this module only applies them to Telegram updates and says no politely.
+live in knowledge/operations/users.py; this module only applies them to Telegram updates and says no politely.
 
 Roles and status are read from the users table at every update, never remembered from the start of a dialogue:
 an admin may demote or deactivate someone between two steps of /umumkan or /tindaklanjut tambah, and the next
@@ -19,7 +19,7 @@ from telegram.ext import CallbackContext
 
 from bot import texts
 from bot.context import BotContext
-from knowledge.users import StoredAnswer, User, UserStore, can_ask, may_administer, may_use_answer
+from knowledge.operations.users import StoredAnswer, User, UserStore, can_ask, may_administer, may_use_answer
 
 log = logging.getLogger(__name__)
 

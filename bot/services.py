@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from telegram.ext import Application
 
-from knowledge.answer import Assistant
 from knowledge.config import Settings
-from knowledge.users import UserStore
+from knowledge.operations.users import UserStore
+from knowledge.search.answer import Assistant
 
 _KEY = "sinergi"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.users import ADMIN, APPROVED, INACTIVE, PENDING, REJECTED
+from knowledge.operations.users import ADMIN, APPROVED, INACTIVE, PENDING, REJECTED
 
 ROLE_NAMES = {ADMIN: "admin", "sekretariat": "sekretariat", "pejabat": "pejabat"}
 STATUS_NAMES = {
@@ -332,7 +332,8 @@ ANN_REASONS = {
 ANN_CANCEL_DONE = "Pengiriman pengumuman #{id} dihentikan."
 ANN_CANCEL_TOO_LATE = "Pengumuman #{id} sudah selesai; tidak ada yang dibatalkan."
 ANN_SCHEDULE_CANCELLED = "⏹ <b>Pengumuman #{id}</b> yang dijadwalkan telah dibatalkan; tidak ada yang dikirim."
-# A scheduled announcement whose author may no longer send it when its time comes (knowledge/announcements.py).
+# A scheduled announcement whose author may no longer send it when its time comes
+# (knowledge/operations/announcements.py).
 ANN_WITHDRAWN_AUTHOR = (
     "⏹ <b>Pengumuman #{id}</b> Anda yang dijadwalkan pada {when} dibatalkan dan tidak dikirim kepada siapa pun, "
     "karena {reason}.\n\n<i>{summary}</i>"
@@ -516,7 +517,7 @@ TL_ADD_ASK_OFFICIALS = (
 )
 TL_ADD_SAVED = "Tindak lanjut <b>#{id}</b> dicatat.\n\n{item}"
 
-# Documents: upload, list, remove, reindex (issue 7; the upload report itself is rendered by bot/upload_report.py)
+# Documents: upload, list, remove, reindex (issue 7; the upload report itself is rendered by bot/views/upload_report.py)
 HELP_ADMIN += (  # extended here so the document commands stay next to their texts
     "\n/ingest — memasukkan dokumen (kirim PDF, DOCX, MD, atau TXT dengan keterangan /ingest)\n"
     "/dokumen — daftar dokumen dengan status, versi, dan jumlah bagian\n"
@@ -718,7 +719,7 @@ TL_UNITS_ALL = "Semua unit"
 TL_UNITS_EXPIRED = "Daftar unit ini sudah berubah. Buka lagi dengan /tindaklanjut."
 TL_STAFF_ONLY_ALERT = "Tombol ini hanya untuk sekretariat atau admin Sinergi."
 
-# "Mungkin duplikat": two items of one meeting that may say the same thing (knowledge/duplicates.py)
+# "Mungkin duplikat": two items of one meeting that may say the same thing (knowledge/operations/duplicates.py)
 TL_DUP_TITLE = "<b>Mungkin duplikat</b> ({number} dari {count})"
 TL_DUP_SIMILARITY = "Kemiripan uraian: {percent}%."
 TL_DUP_DIFFERENCES = "Berbeda: {what}."

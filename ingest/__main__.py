@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ingest.messages import ACTIONS
 from ingest.notices import in_indonesian
+from ingest.parsers.status_sources import read_status_sources
 from ingest.pipeline import FileAction, IngestReport, Pipeline
-from ingest.status_sources import read_status_sources
 from knowledge.cli import (
     EXIT_BUSY,
     EXIT_CODES_HELP,
@@ -27,9 +27,9 @@ from knowledge.cli import (
 )
 from knowledge.config import get_settings
 from knowledge.formats import format_seconds
+from knowledge.index.store import EmbeddingModelMismatch, KnowledgeStore
+from knowledge.index.writer import WriterBusy
 from knowledge.logs import setup_logging
-from knowledge.store import EmbeddingModelMismatch, KnowledgeStore
-from knowledge.writer import WriterBusy
 
 DESCRIPTION = """\
 Ingest regulations (PDF, DOCX, MD, TXT), meeting minutes and recommendation lists into the knowledge store

@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ingest.confidence import stamp_confidence
-from ingest.generic import parse_generic
-from ingest.minutes import looks_like_minutes, parse_minutes
 from ingest.notices import Notice, NoticeCode
-from ingest.readers import RawText, ReadError, read_bytes
-from ingest.regulation import looks_like_regulation, parse_regulation
-from ingest.scan import scan_options
+from ingest.parsers.generic import parse_generic
+from ingest.parsers.minutes import looks_like_minutes, parse_minutes
+from ingest.parsers.regulation import looks_like_regulation, parse_regulation
+from ingest.readers.confidence import stamp_confidence
+from ingest.readers.files import RawText, ReadError, read_bytes
+from ingest.readers.scan import scan_options
 from knowledge.config import Settings
-from knowledge.followups import count_followups
 from knowledge.formats import format_number, format_size
+from knowledge.index.store import STATUS_READ, KnowledgeStore, StatusChange, WriteResult
+from knowledge.index.vectors import index_units
 from knowledge.model import Document, content_hash
-from knowledge.store import STATUS_READ, KnowledgeStore, StatusChange
-from knowledge.vectors import index_units
+from knowledge.operations.followups import SyncResult, count_followups, sync_document_followups
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +304,7 @@ class Pipeline:
             if holder is not None and holder.source != source and holder.source in (batch or set()):
                 raise DuplicateDocument(document.doc, holder.source)
             embedded = self.store.embed(document.passages)
-            written = self.store.write_document(document, embedded)
+            written = self.store.write_document(document, embedded, sync=sync_document_followups)
         except ReadError as exc:
             outcome.error, outcome.pesan = exc.message, exc.pesan
             log.warning("failed to read %s: %s", path, exc.message)
@@ -332,9 +332,10 @@ class Pipeline:
         outcome.passages = len(document.passages)
         outcome.passages_added = written.passages_added
         outcome.passages_removed = written.passages_removed
-        outcome.followups_added = written.followups.added
-        outcome.followups_changed = written.followups.changed
-        outcome.followups_removed = written.followups.removed
+        synced = _synced(written)
+        outcome.followups_added = synced.added
+        outcome.followups_changed = synced.changed
+        outcome.followups_removed = synced.removed
         outcome.replaced = [s for s in written.replaced if s != source]
         outcome.warnings = [*raw.warnings, *document.warnings]
         return outcome
@@ -359,12 +360,12 @@ class Pipeline:
         self.store.write_document_status(source, document.status_edges)
 
     def remove(self, source: str) -> FileOutcome:
-        written = self.store.remove_document(source)
+        written = self.store.remove_document(source, sync=sync_document_followups)
         return FileOutcome(
             path=source,
             action=FileAction.REMOVED,
             passages_removed=written.passages_removed,
-            followups_removed=written.followups.removed,
+            followups_removed=_synced(written).removed,
         )
 
     def _prune(self, paths: list[Path], seen: set[str]) -> list[FileOutcome]:
@@ -406,3 +407,8 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
             f"Berkas {path.name} terlalu besar ({format_size(size)}); batasnya {format_size(max_bytes)}.",
         )
     return path.read_bytes()
+
+
+def _synced(written: WriteResult) -> SyncResult:
+    """What the follow-up sync did for the document written or removed."""
+    return written.synced if isinstance(written.synced, SyncResult) else SyncResult()

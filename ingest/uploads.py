@@ -1,5 +1,5 @@
 """Documents that admins send to the bot: safe names in the documents folder, checks before ingesting, one
-incremental ingest, and a report of what changed (bot/upload_report.py words it for the admin).
+incremental ingest, and a report of what changed (bot/views/upload_report.py words it for the admin).
 
 A file is checked (type by content, size, pages, parsable) before anything is written. It is then written
 under a hidden temporary name, ingested under its final name, and moved into place only when the ingest
@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.notices import in_indonesian
 from ingest.pipeline import FileAction, FileOutcome, Pipeline, check_workload, parse_document
-from ingest.readers import IMAGE_KINDS, RawText, ReadError, read_bytes
-from ingest.scan import scan_options
+from ingest.readers.files import IMAGE_KINDS, RawText, ReadError, read_bytes
+from ingest.readers.scan import scan_options
 from knowledge.config import Settings
 from knowledge.db import AnswerRow, DocumentRow, PassageRow, utcnow
+from knowledge.index.store import EmbeddingModelMismatch, KnowledgeStore, StatusChange
+from knowledge.index.writer import WriterBusy
 from knowledge.model import DICABUT, Passage, content_hash
-from knowledge.store import EmbeddingModelMismatch, KnowledgeStore, StatusChange
-from knowledge.writer import WriterBusy
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from knowledge.logs import setup_logging
 from knowledge.model import FOLLOWUP_STATUSES
 
 if TYPE_CHECKING:
-    from knowledge.evaluation import EvalScores
+    from knowledge.search.evaluation import EvalScores
 
 DESCRIPTION = """\
 Sinergi's knowledge base from the command line. Answers come from the documents ingested with
@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _assistant():
-    from knowledge.answer import Assistant
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.search.answer import Assistant
 
     settings = get_settings()
     return Assistant(KnowledgeStore(settings), settings)
@@ -178,7 +178,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from knowledge.evaluation import answer_item, load_items, question_of, report_lines, score
+    from knowledge.search.evaluation import answer_item, load_items, question_of, report_lines, score
 
     sets: dict[str, list[dict[str, Any]]] = {}
     for path, name in zip(args.files, _set_names(args.files), strict=True):
@@ -258,9 +258,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_followups(args: argparse.Namespace) -> int:
-    from knowledge.followups import followup_dict, list_followups, source_text, status_text
     from knowledge.formats import format_date
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.operations.followups import followup_dict, list_followups, source_text, status_text
 
     unknown = [status for status in args.status or [] if status not in FOLLOWUP_STATUSES]
     if unknown:
@@ -281,8 +281,8 @@ def cmd_followups(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from knowledge.reports import FilterError, ReportFilters, build_report, parse_since
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
+    from knowledge.operations.reports import FilterError, ReportFilters, build_report, parse_since
 
     try:
         since = parse_since(args.sejak) if args.sejak is not None else None
@@ -316,8 +316,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     from knowledge import migrate
-    from knowledge.backup import BackupError, backup, restore
     from knowledge.db import make_engine
+    from knowledge.index.backup import BackupError, backup, restore
 
     settings = get_settings()
     try:
@@ -358,7 +358,7 @@ def _db_current(engine: Any) -> int:
 
 def _db_upgrade(engine: Any, settings: Any) -> int:
     from knowledge import migrate
-    from knowledge.writer import exclusive_writer
+    from knowledge.index.writer import exclusive_writer
 
     with engine.connect() as connection:
         before = migrate.current(connection)

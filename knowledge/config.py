@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     announce_concurrency: int = 8
     announce_progress_seconds: float = 5.0
 
-    # Follow-up reminders (issue 5; rules in knowledge/reminders.py), times in TIMEZONE: days before the due
+    # Follow-up reminders (issue 5; rules in knowledge/operations/reminders.py), times in TIMEZONE: days before the due
     # date, the daily sending window, weekends, the overdue repeat (0 = never), the digest's ISO weekday
     # (1 = Senin) and how often the job looks for due reminders (0 = no job).
     reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1, 0])
@@ -71,8 +71,9 @@ class Settings(BaseSettings):
             return sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()}, reverse=True)
         return value
 
-    # Working days (knowledge/workdays.py): Indonesian public holidays from the `holidays` package (off: weekends
-    # only) plus the year's cuti bersama days, ISO dates separated by commas (the joint decree changes them).
+    # Working days (knowledge/operations/workdays.py): Indonesian public holidays from the `holidays` package
+    # (off: weekends only) plus the year's cuti bersama days, ISO dates separated by commas (the joint decree
+    # changes them).
     public_holidays: bool = True
     cuti_bersama: Annotated[list[date], NoDecode] = Field(default_factory=list)
 
@@ -95,7 +96,7 @@ class Settings(BaseSettings):
     # Uploads through the bot: how often (seconds) the progress message is edited at most.
     upload_progress_seconds: float = 3.0
 
-    # OCR of scanned PDF pages and photos (ingest/scan.py): the engine ("rapidocr", offline, installed with the
+    # OCR of scanned PDF pages and photos (ingest/readers/scan.py): the engine ("rapidocr", offline, installed with the
     # project; "tesseract", needs `apt-get install tesseract-ocr tesseract-ocr-ind`; "none": scans are refused),
     # scanned pages per file and seconds per page (a file over either is refused with its figures; a page takes
     # 2-5 s on two cores), where results are cached (default DATA_DIR/ocr-cache), and the confidence below

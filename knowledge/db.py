@@ -96,7 +96,7 @@ class FollowUpRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="baru")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    # Issue 15 (knowledge/duplicates.py): the province the meeting was held in, so that a generic unit
+    # Issue 15 (knowledge/operations/duplicates.py): the province the meeting was held in, so that a generic unit
     # ("Bappeda Provinsi") reaches that province's Bappeda; and the item this one was merged into (the same
     # follow-up written in the minutes and in the recommendation list): a merged item is kept, but not listed.
     region: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -208,7 +208,8 @@ def init_db(url: str, *, lock: Lock | None = None) -> sessionmaker:
 
 
 # ==========================================================================================================
-# Telegram bot: users, groups, answer contexts, feedback and chat state (business rules in knowledge/users.py).
+# Telegram bot: users, groups, answer contexts, feedback and chat state (business rules in
+# knowledge/operations/users.py).
 # Telegram ids exceed 32 bits, hence BigInteger (PostgreSQL's INTEGER would overflow).
 # ==========================================================================================================
 
@@ -289,8 +290,8 @@ class ChatStateRow(Base):
 
 
 # --- announcements (issue 6) ------------------------------------------------------------------------------
-# Rules in knowledge/announcements.py. One delivery row per recipient chat is written before anything is sent;
-# the unique (announcement, chat) pair is what makes a second copy impossible to even queue.
+# Rules in knowledge/operations/announcements.py. One delivery row per recipient chat is written before
+# anything is sent; the unique (announcement, chat) pair is what makes a second copy impossible to even queue.
 
 
 class AnnouncementRow(Base):
@@ -351,9 +352,9 @@ class AnnouncementOptOutRow(Base):
 
 
 # --- follow-up reminders (issue 5) ------------------------------------------------------------------------
-# Rules in knowledge/reminders.py and knowledge/followups.py; the job is bot/reminders.py. A reminder row is
-# committed *before* its message is sent, and the unique (item, user, due date, slot) makes a second copy
-# impossible to even claim, across restarts and processes alike.
+# Rules in knowledge/operations/reminders.py and knowledge/operations/followups.py; the job is
+# bot/jobs/reminders.py. A reminder row is committed *before* its message is sent, and the unique (item, user,
+# due date, slot) makes a second copy impossible to even claim, across restarts and processes alike.
 
 
 class FollowUpReminderRow(Base):

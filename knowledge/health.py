@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.config import Settings
-from knowledge.embeddings import Embedder
+from knowledge.index.embeddings import Embedder
 from knowledge.logs import redact
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _database(sessions: sessionmaker[Session] | None, settings: Settings) -> str
 def _vectors(vectors: Any, settings: Settings) -> str:
     if vectors is not None:
         return f"{vectors.count()} vectors in collection {vectors.name}"
-    from knowledge.vectors import chroma_client
+    from knowledge.index.vectors import chroma_client
 
     client = chroma_client(settings)
     client.heartbeat()
@@ -85,7 +85,7 @@ def _vectors(vectors: Any, settings: Settings) -> str:
 
 def _embeddings(embedder: Embedder | None, settings: Settings) -> str:
     if embedder is None:
-        from knowledge.embeddings import make_embedder
+        from knowledge.index.embeddings import make_embedder
 
         embedder = make_embedder(settings)
     vector = embedder.embed_query(PROBE_TEXT)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.pipeline import Pipeline
 from knowledge.config import Settings
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
 
 CURRENT = """\
 PERATURAN CONTOH REPUBLIK INDONESIA

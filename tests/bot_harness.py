@@ -22,11 +22,11 @@ from bot.app import build_application
 from bot.runtime import polling
 from bot.sandbox import BotApiServer, BotCall, FakeChat, FakeUser
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
 from knowledge.db import init_db
-from knowledge.store import KnowledgeStore
-from knowledge.users import PEJABAT, UserStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.users import PEJABAT, UserStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REGULATIONS = ROOT / "sample" / "regulasi"

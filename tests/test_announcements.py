@@ -13,11 +13,11 @@ from sqlalchemy import update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.jobs.sender import classify
 from bot.sandbox import FakeUser
-from bot.sender import classify
-from knowledge.announcements import EVERYONE, AnnouncementStore, Audience, Content, Delivery
 from knowledge.db import AnnouncementRow, utcnow
-from knowledge.users import SEKRETARIAT
+from knowledge.operations.announcements import EVERYONE, AnnouncementStore, Audience, Content, Delivery
+from knowledge.operations.users import SEKRETARIAT
 
 FAST = {"announce_rate_per_second": 1000, "announce_per_chat_interval": 0, "announce_progress_seconds": 0.2}
 

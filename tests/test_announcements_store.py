@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.announcements import (
+from knowledge.db import init_db, utcnow
+from knowledge.operations.announcements import (
     AUTHOR_INACTIVE,
     AUTHOR_NOT_ADMIN,
     AUTHOR_ROLE,
@@ -37,8 +38,7 @@ from knowledge.announcements import (
     author_refusal,
     parse_schedule,
 )
-from knowledge.db import init_db, utcnow
-from knowledge.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, UserStore
+from knowledge.operations.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, UserStore
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 TEXT = Content("text", text_html="📢 <b>Pengumuman</b>\n\nRapat koordinasi.", summary="Rapat koordinasi.")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from answer_corpus import build
 
-from knowledge.answer import Assistant
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,12 +14,12 @@ from answer_corpus import write_corpus
 from sqlalchemy import func, select
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
 from knowledge.db import FollowUpRow, UserRow
-from knowledge.followups import list_followups
-from knowledge.store import KnowledgeStore
-from knowledge.users import UserStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.followups import list_followups
+from knowledge.operations.users import UserStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot_harness import Corpus, async_test, bot_env
 
-from knowledge.users import INACTIVE, SEKRETARIAT
+from knowledge.operations.users import INACTIVE, SEKRETARIAT
 
 
 @async_test

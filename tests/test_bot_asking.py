@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot_harness import LONG_DOC, Corpus, async_test, bot_env, buttons, offline_settings, text_of
 
-from bot.render import utf16_len
+from bot.views.render import utf16_len
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 SOURCE_LINE = re.compile(r"^\[1\] CONTOH \d+/\d{4} Pasal \d+", re.MULTILINE)
 

@@ -23,10 +23,10 @@ from pdfgen import pdf_bytes
 from pypdf import PdfWriter
 from test_uploads import make_store, regulation
 
-from knowledge.corpus import Corpus as Snapshot
+from knowledge.index.corpus import Corpus as Snapshot
+from knowledge.index.store import KnowledgeStore
 from knowledge.model import BERLAKU, DICABUT
-from knowledge.store import KnowledgeStore
-from knowledge.users import SEKRETARIAT
+from knowledge.operations.users import SEKRETARIAT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notulen"
 MIB = 1024 * 1024

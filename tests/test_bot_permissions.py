@@ -12,10 +12,10 @@ from sqlalchemy import update
 from test_announcements import FAST, click, compose, received, store
 
 from bot.sandbox import FakeUser
-from knowledge.announcements import CANCELLED
 from knowledge.db import AnnouncementRow, utcnow
-from knowledge.followups import list_followups
-from knowledge.users import SEKRETARIAT
+from knowledge.operations.announcements import CANCELLED
+from knowledge.operations.followups import list_followups
+from knowledge.operations.users import SEKRETARIAT
 
 
 def callback_data(message: JSON, label: str) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 from bot_harness import Corpus, async_test, bot_env, text_of
 from test_reminders_bot import Clock, item, seed
 
-from bot.reminders import run_reminders, set_clock
-from knowledge.followups import get_followup, list_followups
-from knowledge.users import SEKRETARIAT
+from bot.jobs.reminders import run_reminders, set_clock
+from knowledge.operations.followups import get_followup, list_followups
+from knowledge.operations.users import SEKRETARIAT
 
 QUESTION = "Bagaimana pendanaan tugas pembantuan?"
 

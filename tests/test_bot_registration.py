@@ -7,7 +7,7 @@ from pathlib import Path
 from bot_harness import INVITE_CODE, BotEnv, Corpus, async_test, bot_env, buttons
 
 from bot.sandbox import FakeUser
-from knowledge.users import ADMIN, APPROVED, PENDING, REJECTED
+from knowledge.operations.users import ADMIN, APPROVED, PENDING, REJECTED
 
 QUESTION = "Apa yang dimaksud dengan dekonsentrasi?"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.ask import pasal_question
-from bot.render import MAX_MESSAGE, Source, answer_messages, esc, pack, passage_messages, utf16_len
 from bot.sandbox.content import format_text
 from bot.sandbox.errors import ApiError
+from bot.views.render import MAX_MESSAGE, Source, answer_messages, esc, pack, passage_messages, utf16_len
 
 
 def telegram_text(html: str) -> str:

@@ -1,4 +1,4 @@
-"""The access rules in knowledge/users.py, without Telegram: registration, roles, groups, feedback, state,
+"""The access rules in knowledge/operations/users.py, without Telegram: registration, roles, groups, feedback, state,
 and the per-user rate limit."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from knowledge.db import init_db, utcnow
-from knowledge.users import (
+from knowledge.operations.users import (
     ADMIN,
     APPROVED,
     INACTIVE,

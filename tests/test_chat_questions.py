@@ -10,9 +10,9 @@ import pytest
 from answer_corpus import build
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_a_short_follow_up_is_still_read_with_the_previous_question(assistant):
 
 
 def test_a_follow_up_naming_a_term_of_the_same_kind_asks_the_previous_question_about_it():
-    from knowledge.conversation import Conversations, Turn
+    from knowledge.search.conversation import Conversations, Turn
 
     previous = Turn("Dari mana pendanaan tugas pembantuan pusat?")
     assert Conversations.merge(previous, "kalau yang provinsi?") == "Dari mana pendanaan tugas pembantuan provinsi?"
@@ -236,7 +236,7 @@ def test_an_annex_run_into_an_elucidation_is_never_the_answer_but_can_be_looked_
 
 
 def test_quotable_passages(tmp_path: Path):
-    from knowledge.corpus import Record, is_quotable
+    from knowledge.index.corpus import Record, is_quotable
 
     def record(text: str, part: str = "penjelasan", doc_type: str = "UU") -> Record:
         return Record("x", "UU 1/2000", "", doc_type, "1", None, part, "x", text, text, "", "berlaku", None, 0)

@@ -12,9 +12,9 @@ from bot_harness import Corpus, async_test, bot_env
 from services import ChromaServer
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 QUESTION = "Siapa yang membiayai Penugasan Daerah?"
 DENSE_FAILED = "dense retrieval failed"
@@ -60,7 +60,7 @@ async def test_the_bot_answers_while_the_chroma_server_restarts(
         assert not Pipeline(store).run([write_corpus(tmp_path / "docs")]).failed
         async with bot_env(Corpus(store, settings.data_dir), tmp_path, primary_document="CONTOH 5/2023") as env:
             budi = env.member()
-            caplog.set_level(logging.WARNING, logger="knowledge.retrieval")
+            caplog.set_level(logging.WARNING, logger="knowledge.search.retrieval")
 
             [before] = await env.send(budi, QUESTION)
             assert "Pasal 3 ayat (1)" in before["text"] and DENSE_FAILED not in caplog.text

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.db import init_db
-from knowledge.followups import actor_ref, add_followup, sync_document_followups, update_followup
 from knowledge.model import FollowUp
+from knowledge.operations.followups import actor_ref, add_followup, sync_document_followups, update_followup
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TELEGRAM_BOT_TOKEN", "DATABASE_URL", "CHROMA_HOST", "CUTI_BERSAMA")

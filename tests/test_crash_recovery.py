@@ -12,11 +12,11 @@ from pathlib import Path
 from fakes.openai_server import EMBEDDINGS_PATH, FakeOpenAI
 
 from ingest.pipeline import Pipeline, parse_document
-from ingest.readers import read_file
-from knowledge.answer import Assistant
+from ingest.readers.files import read_file
 from knowledge.config import Settings
-from knowledge.corpus import Corpus
-from knowledge.store import KnowledgeStore
+from knowledge.index.corpus import Corpus
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 

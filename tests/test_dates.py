@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.dates import find_due_date, format_indonesian_date, parse_indonesian_date
+from knowledge.operations.dates import find_due_date, format_indonesian_date, parse_indonesian_date
 
 MEETING = date(2024, 2, 6)  # Selasa, 6 Februari 2024
 

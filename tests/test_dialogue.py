@@ -1,5 +1,5 @@
 """The rule that decides whether a message sent while a prompt waits (a comment after 👍/👎, a follow-up note, an
-extension date) answers the prompt or asks something new (knowledge/dialogue.py)."""
+extension date) answers the prompt or asks something new (knowledge/search/dialogue.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from bot_harness import Corpus
 
-from knowledge.dialogue import finds_content, reads_as_question
-from knowledge.retrieval import Retriever
+from knowledge.search.dialogue import finds_content, reads_as_question
+from knowledge.search.retrieval import Retriever
 
 TODAY = date(2024, 4, 8)
 

@@ -20,11 +20,11 @@ from test_deploy_files import documented_variables
 from bot import texts
 from bot.app import build_application
 from bot.handlers.info import help_text
-from knowledge.answer import Assistant
 from knowledge.config import Settings
 from knowledge.db import init_db
-from knowledge.store import KnowledgeStore
-from knowledge.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, User, UserStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, User, UserStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

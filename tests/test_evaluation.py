@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from answer_corpus import build
 
-from knowledge.answer import ANSWER_THRESHOLD
-from knowledge.chat_state import ChatState
-from knowledge.conversation import Conversations
-from knowledge.evaluation import (
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.chat_state import ChatState
+from knowledge.search.answer import ANSWER_THRESHOLD
+from knowledge.search.conversation import Conversations
+from knowledge.search.evaluation import (
     first_rank,
     load_items,
     matches,
@@ -24,7 +25,6 @@ from knowledge.evaluation import (
     score,
     wrong_regulation_citations,
 )
-from knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,13 +17,13 @@ import pytest
 from bot_harness import JSON, BotEnv, Corpus, async_test, bot_env, buttons
 from test_reminders_bot import Clock, item, seed
 
-from bot.reminders import run_reminders, set_clock
+from bot.jobs.reminders import run_reminders, set_clock
 from ingest.pipeline import IngestReport, Pipeline
 from knowledge.config import Settings
 from knowledge.db import FollowUpDuplicateRow, FollowUpRow
-from knowledge.followups import get_followup, list_followups
-from knowledge.store import KnowledgeStore
-from knowledge.users import SEKRETARIAT
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.followups import get_followup, list_followups
+from knowledge.operations.users import SEKRETARIAT
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample" / "notulen"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from bot_harness import BotEnv, Corpus, async_test, bot_env, buttons, text_of
 from test_reminders_bot import Clock, item, seed
 
-from bot.reminders import run_reminders, set_clock
-from knowledge.followups import get_followup
-from knowledge.users import SEKRETARIAT
+from bot.jobs.reminders import run_reminders, set_clock
+from knowledge.operations.followups import get_followup
+from knowledge.operations.users import SEKRETARIAT
 
 
 async def setup(env: BotEnv):

@@ -15,14 +15,14 @@ from bot_harness import Corpus, async_test, bot_env, buttons
 from test_followup_screens import all_pages, press_edit
 from test_reminders_bot import Clock
 
-from bot.reminders import run_reminders, set_clock
+from bot.jobs.reminders import run_reminders, set_clock
 from ingest.pipeline import IngestReport, Pipeline
 from knowledge.config import Settings, get_settings
-from knowledge.corpus import Corpus as Snapshot
-from knowledge.followup_questions import answer_followup_question, followup_answer
-from knowledge.followups import list_followups
-from knowledge.store import KnowledgeStore
-from knowledge.users import SEKRETARIAT
+from knowledge.index.corpus import Corpus as Snapshot
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.followups import list_followups
+from knowledge.operations.users import SEKRETARIAT
+from knowledge.search.followup_questions import answer_followup_question, followup_answer
 
 TESTS = Path(__file__).resolve().parent
 MINUTES = [

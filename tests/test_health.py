@@ -28,7 +28,7 @@ def test_the_embedded_defaults_are_healthy_once_the_database_is_made(tmp_path: P
     assert report["checks"]["vectors"]["ok"] and report["checks"]["embeddings"]["ok"]
 
     from knowledge.config import Settings
-    from knowledge.store import KnowledgeStore
+    from knowledge.index.store import KnowledgeStore
 
     KnowledgeStore(Settings(data_dir=tmp_path / "data", _env_file=None))  # what the bot does at start
     code, report = health(tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.informal import Normalizer
+from knowledge.search.informal import Normalizer
 
 # A corpus vocabulary as the snapshot gives it: surface words and how often they occur.
 VOCABULARY = {

@@ -22,14 +22,14 @@ import pytest
 from bot_harness import offline_settings
 from fakes.openai_server import FakeOpenAI
 
-from bot.upload_report import render_upload
+from bot.views.upload_report import render_upload
 from ingest.__main__ import print_human
+from ingest.parsers.status_sources import read_status_sources
 from ingest.pipeline import IngestReport, Pipeline
-from ingest.status_sources import read_status_sources
 from ingest.uploads import Progress, ingest_upload
 from knowledge.config import Settings
-from knowledge.corpus import Corpus
-from knowledge.store import KnowledgeStore
+from knowledge.index.corpus import Corpus
+from knowledge.index.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = ZoneInfo("Asia/Jakarta")

@@ -24,10 +24,10 @@ from fakes.openai_server import (
 )
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import REFUSAL, Answer, Assistant
 from knowledge.config import Settings
-from knowledge.llm import NOT_FOUND
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import REFUSAL, Answer, Assistant
+from knowledge.search.llm import NOT_FOUND
 
 DOC = "CONTOH 3/2023"
 GUBERNUR = f"{DOC} Pasal 2 ayat (1)"  # the Dekonsentrasi report, 30 days

@@ -22,12 +22,12 @@ import pytest
 from fakes.openai_server import FakeOpenAI, prompt_sources, source_number, user_prompt
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import LLM_FROM_DOCUMENT, Answer, Assistant
-from knowledge.article_mentions import find_article_mentions
 from knowledge.config import Settings
-from knowledge.numerals import number_values, parse_words, roman_value
-from knowledge.sentences import split_sentences
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import LLM_FROM_DOCUMENT, Answer, Assistant
+from knowledge.search.article_mentions import find_article_mentions
+from knowledge.search.numerals import number_values, parse_words, roman_value
+from knowledge.search.sentences import split_sentences
 
 DOC = "CONTOH 7/2023"
 AMENDMENT = "CONTOH 8/2024"

@@ -71,7 +71,7 @@ async def test_secrets_are_redacted_from_library_and_own_records_at_debug(
             raise AssertionError("the Bot API server accepted a token it does not know")
     logging.getLogger("openai._base_client").debug("Request options: %s", {"Authorization": f"Bearer {OPENAI_KEY}"})
     logging.getLogger("sqlalchemy.pool").warning("could not connect to %s", settings.database_url)
-    logging.getLogger("knowledge.embeddings").info("key %s, webhook %s", EMBEDDING_KEY, WEBHOOK_SECRET)
+    logging.getLogger("knowledge.index.embeddings").info("key %s, webhook %s", EMBEDDING_KEY, WEBHOOK_SECRET)
     logging.getLogger("bot.handlers.errors").error("stray %s and %s", STRAY_TOKEN, STRAY_KEY)
 
     written = caplog.text  # what the handler wrote, tracebacks included

@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, func, inspect, select, text
 
-from knowledge.announcements import AUTHOR_INACTIVE, AnnouncementStore
 from knowledge.db import Base, init_db, make_engine
-from knowledge.followups import list_followups
 from knowledge.migrate import BASELINE, UnknownRevision, head, revisions, upgrade
-from knowledge.users import UserStore
+from knowledge.operations.announcements import AUTHOR_INACTIVE, AnnouncementStore
+from knowledge.operations.followups import list_followups
+from knowledge.operations.users import UserStore
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEN = datetime(2024, 2, 6, 9, 0)

@@ -4,8 +4,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from ingest.minutes import MAX_PASSAGE_CHARS, looks_like_minutes, parse_minutes
-from ingest.readers import Page, read_file
+from ingest.parsers.minutes import MAX_PASSAGE_CHARS, looks_like_minutes, parse_minutes
+from ingest.readers.files import Page, read_file
 from knowledge.model import NOTULEN, REKOMENDASI, Document, FollowUp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notulen"

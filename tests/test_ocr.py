@@ -24,13 +24,13 @@ from scanpages import jpeg, jpeg_pdf, minutes_pages, photo_page, regulation_page
 from sqlalchemy import select
 from test_uploads import kb_settings, make_store
 
-from ingest.layout import page_lines
 from ingest.pipeline import Pipeline
-from ingest.readers import ReadError, read_bytes
-from ingest.scan import PageScan, ScanError, ScanOptions, TesseractEngine, TextBox, scan_options
-from knowledge.answer import Assistant
+from ingest.readers.files import ReadError, read_bytes
+from ingest.readers.layout import page_lines
+from ingest.readers.scan import PageScan, ScanError, ScanOptions, TesseractEngine, TextBox, scan_options
 from knowledge.db import FollowUpRow
-from knowledge.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 MINUTES_DOC = "Notulen Rakortek Pelaporan Dekonsentrasi 7 Maret 2024"
 

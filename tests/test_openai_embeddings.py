@@ -10,9 +10,9 @@ import pytest
 from fakes.openai_server import EMBEDDINGS_PATH, FakeOpenAI
 
 from ingest.pipeline import Pipeline
-from knowledge.answer import Assistant
 from knowledge.config import Settings
-from knowledge.store import EmbeddingModelMismatch, KnowledgeStore
+from knowledge.index.store import EmbeddingModelMismatch, KnowledgeStore
+from knowledge.search.answer import Assistant
 
 DOC = "CONTOH 5/2024"
 MODEL = "fake-embed-1"

@@ -11,9 +11,9 @@ import pytest
 
 from ingest.pipeline import Pipeline
 from knowledge.config import Settings
-from knowledge.corpus import Corpus
-from knowledge.followups import list_followups
-from knowledge.store import KnowledgeStore
+from knowledge.index.corpus import Corpus
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.followups import list_followups
 
 ROOT = Path(__file__).resolve().parent.parent
 

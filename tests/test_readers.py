@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls
 from pdfgen import make_pdf, pdf_bytes
 from pypdf import PdfWriter
 
-from ingest.readers import (
+from ingest.readers.files import (
     SUPPORTED_EXTENSIONS,
     ReadError,
     detect_kind,

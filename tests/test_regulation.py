@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.ocr import PAGE_BREAK, ocr_digits, repair_text
-from ingest.readers import Page
-from ingest.regulation import classify_jenis, looks_like_regulation, parse_regulation
+from ingest.parsers.ocr import PAGE_BREAK, ocr_digits, repair_text
+from ingest.parsers.regulation import classify_jenis, looks_like_regulation, parse_regulation
+from ingest.readers.files import Page
 from knowledge.model import BATANG_TUBUH, PENJELASAN, PENJELASAN_UMUM, Document, Passage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "regulasi"

@@ -11,7 +11,7 @@ import pytest
 
 from knowledge.config import Settings
 from knowledge.db import FollowUpRow, init_db
-from knowledge.reminders import (
+from knowledge.operations.reminders import (
     SENDING,
     SENT,
     UNKNOWN,
@@ -31,7 +31,7 @@ from knowledge.reminders import (
     same_person,
     sent_keys,
 )
-from knowledge.workdays import WorkCalendar
+from knowledge.operations.workdays import WorkCalendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 DUE = date(2024, 4, 15)  # a Monday

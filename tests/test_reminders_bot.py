@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from bot_harness import JSON, BotEnv, Corpus, async_test, bot_env, buttons
 
 from bot.context import BotContext
-from bot.reminders import JOB_NAME, run_reminders, set_clock
+from bot.jobs.reminders import JOB_NAME, run_reminders, set_clock
 from knowledge.db import FollowUpReminderRow
-from knowledge.followups import SELESAI, actor_ref, list_followups, sync_document_followups, update_followup
 from knowledge.model import FollowUp
-from knowledge.users import SEKRETARIAT
+from knowledge.operations.followups import SELESAI, actor_ref, list_followups, sync_document_followups, update_followup
+from knowledge.operations.users import SEKRETARIAT
 
 WIB = ZoneInfo("Asia/Jakarta")
 DOC = "Notulen Rakor Dekonsentrasi 6 Februari 2024"

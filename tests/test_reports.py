@@ -13,11 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from knowledge.announcements import EVERYONE, AnnouncementStore, Audience, Content, Outcome
-from knowledge.charts import COLOURS, chart_size
 from knowledge.config import get_settings
 from knowledge.db import DocumentRow, init_db
-from knowledge.followups import (
+from knowledge.model import FollowUp
+from knowledge.operations.announcements import EVERYONE, AnnouncementStore, Audience, Content, Outcome
+from knowledge.operations.charts import COLOURS, chart_size
+from knowledge.operations.followups import (
     DIBATALKAN,
     SELESAI,
     actor_ref,
@@ -26,9 +27,8 @@ from knowledge.followups import (
     sync_document_followups,
     update_followup,
 )
-from knowledge.model import FollowUp
-from knowledge.reports import LATE, UNDATED, FilterError, ReportFilters, build_report, parse_filters
-from knowledge.users import SEKRETARIAT, UserStore
+from knowledge.operations.reports import LATE, UNDATED, FilterError, ReportFilters, build_report, parse_filters
+from knowledge.operations.users import SEKRETARIAT, UserStore
 
 TODAY = date(2024, 4, 8)  # a Monday
 WIB = ZoneInfo("Asia/Jakarta")

@@ -14,9 +14,9 @@ from PIL import Image
 from test_reminders_bot import Clock
 from test_reports import DONE_TEXT, OVERDUE, SEMARANG_TEXT, UNDATED_TEXT, rows_of, seed_report
 
-from bot.reminders import run_reminders, set_clock
-from knowledge.charts import chart_size
-from knowledge.users import ADMIN, SEKRETARIAT
+from bot.jobs.reminders import run_reminders, set_clock
+from knowledge.operations.charts import chart_size
+from knowledge.operations.users import ADMIN, SEKRETARIAT
 
 
 @async_test

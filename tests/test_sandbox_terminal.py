@@ -21,11 +21,11 @@ from bot.sandbox.clock import parse_time_change
 from bot.sandbox.demo import CAST, DEMO_BASE
 from bot.sandbox.session import open_sandbox, sandbox_settings
 from bot.sandbox.terminal import Terminal
-from knowledge.answer import Assistant
-from knowledge.followups import list_followups
-from knowledge.store import KnowledgeStore
-from knowledge.units import same_unit
-from knowledge.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT
+from knowledge.index.store import KnowledgeStore
+from knowledge.operations.followups import list_followups
+from knowledge.operations.units import same_unit
+from knowledge.operations.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT
+from knowledge.search.answer import Assistant
 
 WIB = ZoneInfo("Asia/Jakarta")
 MINUTES = """\

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from ingest.parsers.regulation import parse_regulation
+from ingest.parsers.status_sources import read_status_sources
 from ingest.pipeline import Pipeline
-from ingest.readers import Page
-from ingest.regulation import parse_regulation
-from ingest.status_sources import read_status_sources
-from knowledge.answer import Assistant
+from ingest.readers.files import Page
 from knowledge.config import Settings
+from knowledge.index.store import KnowledgeStore
 from knowledge.model import AMENDED, DELETED, IMPLEMENTING_KEPT, INSERTED, REVOKED, REVOKED_IN_PART
-from knowledge.store import KnowledgeStore
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.units import display_unit, normalize_unit, same_unit, split_units
+from knowledge.operations.units import display_unit, normalize_unit, same_unit, split_units
 
 
 @pytest.mark.parametrize(

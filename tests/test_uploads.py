@@ -15,7 +15,7 @@ import pytest
 from bot_harness import offline_settings
 from fakes.openai_server import FakeOpenAI
 
-from bot.upload_report import (
+from bot.views.upload_report import (
     render_removal,
     render_upload,
 )
@@ -33,12 +33,12 @@ from ingest.uploads import (
     safe_filename,
 )
 from knowledge.config import Settings
-from knowledge.corpus import Corpus
 from knowledge.db import init_db, utcnow
+from knowledge.index.corpus import Corpus
+from knowledge.index.store import KnowledgeStore
+from knowledge.index.vectors import VectorIndex
 from knowledge.model import BERLAKU, DICABUT
-from knowledge.store import KnowledgeStore
-from knowledge.users import UserStore
-from knowledge.vectors import VectorIndex
+from knowledge.operations.users import UserStore
 
 ZONE = ZoneInfo("Asia/Jakarta")
 

@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 
 from ingest.pipeline import Pipeline
 from ingest.uploads import Progress, ingest_upload
-from knowledge.answer import Assistant
 from knowledge.config import Settings
 from knowledge.db import DocumentRow, PassageRow
+from knowledge.index.store import KnowledgeStore
+from knowledge.index.vectors import unit_passage_id
+from knowledge.index.writer import exclusive_writer
 from knowledge.model import is_placeholder
-from knowledge.store import KnowledgeStore
-from knowledge.vectors import unit_passage_id
-from knowledge.writer import exclusive_writer
+from knowledge.search.answer import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = 20
@@ -139,7 +139,7 @@ def test_an_upload_waits_for_an_ingest_in_another_process(folder_and_settings):
     # Another process takes the writer lock for a moment, as a long command-line ingest would.
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from knowledge.config import Settings; from knowledge.store import KnowledgeStore\n"
+         "import sys, time; from knowledge.config import Settings; from knowledge.index.store import KnowledgeStore\n"
          f"s = KnowledgeStore(Settings(data_dir={str(settings.data_dir)!r}, _env_file=None))\n"
          "with s.writing('ingest'):\n    print('held', flush=True); time.sleep(3)"],
         cwd=ROOT, env=env_for(settings.data_dir), stdout=subprocess.PIPE, text=True,

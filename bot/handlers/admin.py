@@ -9,9 +9,9 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
-from bot.render import esc, pack
 from bot.roles import admins_only, in_group
-from knowledge.users import APPROVED, INACTIVE, PENDING, REJECTED, ROLES, User, UserError
+from bot.views.render import esc, pack
+from knowledge.operations.users import APPROVED, INACTIVE, PENDING, REJECTED, ROLES, User, UserError
 
 log = logging.getLogger(__name__)
 

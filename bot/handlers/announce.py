@@ -2,7 +2,7 @@
 their reports, cancel, re-send), and /berhenti and /langganan for recipients.
 
 The draft lives in the chat_state table (it survives a restart); the queue and the reports are in
-knowledge/announcements.py, and bot/sender.py does the sending.
+knowledge/operations/announcements.py, and bot/jobs/sender.py does the sending.
 """
 
 from __future__ import annotations
@@ -33,9 +33,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.media import media_kind
-from bot.render import esc, utf16_len
-from bot.roles import current_user, members_only, private_only, requires
-from bot.sender import (
+from bot.jobs.sender import (
     CANCEL,
     CANCEL_PATTERN,
     RESEND_PATTERN,
@@ -47,7 +45,10 @@ from bot.sender import (
     report_text,
     scheduled_text,
 )
-from knowledge.announcements import (
+from bot.roles import current_user, members_only, private_only, requires
+from bot.views.render import esc, utf16_len
+from knowledge.db import utcnow
+from knowledge.operations.announcements import (
     ACTIVE,
     EVERYONE,
     GROUPS,
@@ -62,8 +63,7 @@ from knowledge.announcements import (
     ScheduleError,
     parse_schedule,
 )
-from knowledge.db import utcnow
-from knowledge.users import ROLES, may_announce, may_announce_mandatory
+from knowledge.operations.users import ROLES, may_announce, may_announce_mandatory
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,14 @@ from telegram.ext import CallbackContext
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.info import lookup_examples
-from bot.keyboards import answer_keyboard
-from bot.render import Source, answer_messages
 from bot.roles import members_only
 from bot.services import Services
-from knowledge.answer import Answer
+from bot.views.keyboards import answer_keyboard
+from bot.views.render import Source, answer_messages
 from knowledge.model import DICABUT
-from knowledge.passages import citation_dict, related_articles
-from knowledge.users import MAX_QUESTION_CHARS
+from knowledge.operations.users import MAX_QUESTION_CHARS
+from knowledge.search.answer import Answer
+from knowledge.search.passages import citation_dict, related_articles
 
 log = logging.getLogger(__name__)
 

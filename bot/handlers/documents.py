@@ -1,7 +1,7 @@
 """Admins manage the knowledge base from Telegram: upload (/ingest), /dokumen, /hapus, /reindex.
 
 The work itself (checks, storing, ingesting, reports) is in ingest/uploads.py and the store, the wording of
-the reports in bot/upload_report.py; this module
+the reports in bot/views/upload_report.py; this module
 downloads, asks for confirmation, runs one job at a time in a worker thread and shows its progress. Jobs run
 as application tasks, so the admin's chat (whose updates are handled in order) is not held up meanwhile,
 and everyone else keeps getting answers from the previous state until a job has switched it.
@@ -37,10 +37,10 @@ from bot.context import BotContext
 from bot.handlers import media
 from bot.handlers.ask import command_arguments
 from bot.handlers.prompts import forget, recall, remember
-from bot.render import esc, format_time, local_zone, pack
 from bot.roles import admins_only, current_user, private_only, requires
 from bot.services import Services
-from bot.upload_report import (
+from bot.views.render import esc, format_time, local_zone, pack
+from bot.views.upload_report import (
     beyond_telegram,
     human_size,
     render_removal,
@@ -59,10 +59,10 @@ from ingest.uploads import (
     remove_document,
 )
 from knowledge.db import DocumentRow
+from knowledge.index.store import ReindexResult
+from knowledge.index.writer import WriterBusy
 from knowledge.model import DICABUT
-from knowledge.store import ReindexResult
-from knowledge.users import may_ingest
-from knowledge.writer import WriterBusy
+from knowledge.operations.users import may_ingest
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,9 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.prompts import Command, asks_instead
-from bot.keyboards import FEEDBACK_PATTERN, UP, parts
 from bot.roles import current_user, in_group, members_only, owned_answer
-from knowledge.users import COMMENT_TTL, can_ask
+from bot.views.keyboards import FEEDBACK_PATTERN, UP, parts
+from knowledge.operations.users import COMMENT_TTL, can_ask
 
 log = logging.getLogger(__name__)
 

@@ -31,16 +31,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.context import BotContext
-from bot.followup_views import APPROVE, DONE, EXTEND, ITEM_PATTERN, extension_keyboard, item_block, long_date
 from bot.handlers.ask import command_arguments, on_private_text
 from bot.handlers.prompts import Command, asks_instead, command_of, forget, recall, remember
-from bot.keyboards import parts
-from bot.reminders import followup_sessions, local_today, secretariat
-from bot.render import esc
+from bot.jobs.reminders import followup_sessions, local_today, secretariat
 from bot.roles import current_user, recheck
-from knowledge.dates import parse_indonesian_date
+from bot.views.followups import APPROVE, DONE, EXTEND, ITEM_PATTERN, extension_keyboard, item_block, long_date
+from bot.views.keyboards import parts
+from bot.views.render import esc
 from knowledge.db import FollowUpRow
-from knowledge.followups import (
+from knowledge.operations.dates import parse_indonesian_date
+from knowledge.operations.followups import (
     CLOSED,
     SELESAI,
     FollowUpError,
@@ -53,9 +53,9 @@ from knowledge.followups import (
     set_request_messages,
     update_followup,
 )
-from knowledge.reminders import is_recipient
-from knowledge.units import split_units
-from knowledge.users import User, may_manage_followups
+from knowledge.operations.reminders import is_recipient
+from knowledge.operations.units import split_units
+from knowledge.operations.users import User, may_manage_followups
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
 """/tindaklanjut: officials see their own open items (with the reminder buttons), the secretariat sees and
 filters all of them and records, edits and closes items, also by replying to a bot message that names "#ID".
 
-A list is one message per screen: ◀ ▶ and the filter buttons edit it in place (bot/followup_views.py). The
+A list is one message per screen: ◀ ▶ and the filter buttons edit it in place (bot/views/followups.py). The
 status filter and page travel in the button; the unit and meeting filters typed after the command (and the
 unit chooser's list) are kept per chat and user in the chat state, so a button press shows the same list.
-The secretariat also decides "mungkin duplikat" pairs here (knowledge/duplicates.py).
+The secretariat also decides "mungkin duplikat" pairs here (knowledge/operations/duplicates.py).
 
-Every change goes through knowledge/followups.py, which writes who and when into the item's history.
+Every change goes through knowledge/operations/followups.py, which writes who and when into the item's history.
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ from telegram.ext import (
 
 from bot import texts
 from bot.context import BotContext
-from bot.followup_views import (
+from bot.handlers import followup_actions as actions
+from bot.handlers.ask import command_arguments
+from bot.jobs.reminders import followup_sessions, local_today, zone
+from bot.roles import say
+from bot.services import services_of
+from bot.views.followups import (
     DUPLICATES_PATTERN,
     EXTENSION_PATTERN,
     NOOP,
@@ -48,16 +53,12 @@ from bot.followup_views import (
     status_code,
     units_screen,
 )
-from bot.handlers import followup_actions as actions
-from bot.handlers.ask import command_arguments
-from bot.reminders import followup_sessions, local_today, zone
-from bot.render import esc
-from bot.roles import say
-from bot.services import services_of
-from knowledge.dates import parse_indonesian_date
+from bot.views.render import esc
 from knowledge.db import FollowUpRow
-from knowledge.duplicates import DuplicateError, decide_pair, open_pairs
-from knowledge.followups import (
+from knowledge.model import FOLLOWUP_STATUSES
+from knowledge.operations.dates import parse_indonesian_date
+from knowledge.operations.duplicates import DuplicateError, decide_pair, open_pairs
+from knowledge.operations.followups import (
     CLOSED,
     DIBATALKAN,
     OPEN,
@@ -69,10 +70,9 @@ from knowledge.followups import (
     list_followups,
     update_followup,
 )
-from knowledge.model import FOLLOWUP_STATUSES
-from knowledge.reminders import attention, is_recipient
-from knowledge.units import display_unit, split_units
-from knowledge.users import APPROVED, User, may_manage_followups
+from knowledge.operations.reminders import attention, is_recipient
+from knowledge.operations.units import display_unit, split_units
+from knowledge.operations.users import APPROVED, User, may_manage_followups
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,18 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.render import esc, format_time, local_zone, pack
 from bot.roles import current_user, in_group, members_only
 from bot.services import Services
+from bot.views.render import esc, format_time, local_zone, pack
 from knowledge.model import DICABUT
-from knowledge.users import PENDING, User, may_administer, may_announce, may_manage_followups, may_read_reports
+from knowledge.operations.users import (
+    PENDING,
+    User,
+    may_administer,
+    may_announce,
+    may_manage_followups,
+    may_read_reports,
+)
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.keyboards import parts
-from bot.render import esc, pack, passage_messages, section_blocks
 from bot.roles import members_only, owned_answer
 from bot.services import Services
-from knowledge.corpus import Record
-from knowledge.passages import FullPassage, full_passage, related_articles, resolve
-from knowledge.users import StoredAnswer
+from bot.views.keyboards import parts
+from bot.views.render import esc, pack, passage_messages, section_blocks
+from knowledge.index.corpus import Record
+from knowledge.operations.users import StoredAnswer
+from knowledge.search.passages import FullPassage, full_passage, related_articles, resolve
 
 
 @members_only

@@ -3,7 +3,7 @@
 A photo, an image sent as a file, or an album (photos sharing a media_group_id, which Telegram delivers as
 separate messages) is read by OCR as one document; the recognised text is shown back with what it would
 become, and only the admin's confirmation ingests it, stored as an image-only PDF like a scanned document.
-The work is in ingest/photos.py and ingest/uploads.py; this module collects albums, shows progress, asks.
+The work is in ingest/readers/photos.py and ingest/uploads.py; this module collects albums, shows progress, asks.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import documents, media
-from bot.render import esc, local_zone, pack
 from bot.roles import current_user
-from bot.upload_report import render_upload
-from ingest.photos import PhotoPreview, photos_pdf, preview_photos
+from bot.views.render import esc, local_zone, pack
+from bot.views.upload_report import render_upload
+from ingest.readers.photos import PhotoPreview, photos_pdf, preview_photos
 from ingest.uploads import Progress, display_name, ingest_upload
-from knowledge.users import may_ingest
+from knowledge.operations.users import may_ingest
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ conversation's own timeout ends it while the bot runs; the stored moment also ho
 does not bring timeouts back.
 
 The next message answers the prompt when it replies to it or is clearly not a question (the rule is
-knowledge/dialogue.py); otherwise the caller drops the prompt with a one-line notice and the message is
+knowledge/search/dialogue.py); otherwise the caller drops the prompt with a one-line notice and the message is
 answered as a question."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.context import BotContext
-from bot.reminders import local_today
-from knowledge.dialogue import finds_content, reads_as_question
+from bot.jobs.reminders import local_today
+from knowledge.search.dialogue import finds_content, reads_as_question
 
 _UNTIL = "until"
 

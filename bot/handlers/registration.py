@@ -18,10 +18,10 @@ from telegram.ext import (
 
 from bot import texts
 from bot.context import BotContext
-from bot.keyboards import APPROVE, parts, registration_keyboard
-from bot.render import esc
 from bot.roles import admins_only, current_user, refusal
-from knowledge.users import PENDING, User, UserError
+from bot.views.keyboards import APPROVE, parts, registration_keyboard
+from bot.views.render import esc
+from knowledge.operations.users import PENDING, User, UserError
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,9 @@
 """/laporan (secretariat and admins): the follow-up workbook and the progress chart, sent as files; /umpanbalik
 (admins): the latest 👎 answers with their question, cited passages and comment, paged with ◀ ▶.
 
-What the report holds and how it is drawn is decided in knowledge/reports.py, knowledge/workbook.py and
-knowledge/charts.py; this module reads the filters, sends the files and renders the feedback pages.
+What the report holds and how it is drawn is decided in knowledge/operations/reports.py,
+knowledge/operations/workbook.py and knowledge/operations/charts.py; this module reads the filters, sends the
+files and renders the feedback pages.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.ask import command_arguments
-from bot.keyboards import parts
-from bot.reminders import followup_sessions, local_today
-from bot.render import MAX_MESSAGE, esc, local_zone, utf16_len
+from bot.jobs.reminders import followup_sessions, local_today
 from bot.roles import admins_only, private_only, requires
-from knowledge.dates import format_indonesian_date
-from knowledge.reports import (
+from bot.views.keyboards import parts
+from bot.views.render import MAX_MESSAGE, esc, local_zone, utf16_len
+from knowledge.operations.dates import format_indonesian_date
+from knowledge.operations.reports import (
     DONE,
     IN_PROGRESS,
     LATE,
@@ -38,7 +39,7 @@ from knowledge.reports import (
     parse_filters,
     report_filenames,
 )
-from knowledge.users import may_read_reports
+from knowledge.operations.users import may_read_reports
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from bot.sandbox.models import FakeUser
 from bot.sandbox.server import BotApiServer
-from knowledge.units import same_unit
-from knowledge.users import ADMIN, PEJABAT, SEKRETARIAT, User, UserError, UserStore
+from knowledge.operations.units import same_unit
+from knowledge.operations.users import ADMIN, PEJABAT, SEKRETARIAT, User, UserError, UserStore
 
 # Telegram user ids have at most 52 significant bits: everything above is the sandbox's.
 DEMO_BASE = 2**52

@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 from typing import TextIO
 
 from bot.app import build_application
-from bot.reminders import set_clock
+from bot.jobs.reminders import set_clock
 from bot.runtime import polling
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.demo import ADMIN_ID, DemoCast
 from bot.sandbox.server import BotApiServer
 from bot.sandbox.terminal import Terminal, banner
-from knowledge.answer import Assistant
 from knowledge.config import Settings
-from knowledge.users import STAFF, UserStore
+from knowledge.operations.users import STAFF, UserStore
+from knowledge.search.answer import Assistant
 
 SANDBOX_TOKEN = "123456:SANDBOX"
 

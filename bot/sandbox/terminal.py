@@ -22,15 +22,15 @@ from typing import TextIO
 
 from telegram.ext import Application
 
-from bot.followup_views import long_date
-from bot.reminders import local_now, run_reminders, zone
+from bot.jobs.reminders import local_now, run_reminders, zone
 from bot.sandbox.clock import SandboxClock, parse_time_change
 from bot.sandbox.demo import DemoCast
 from bot.sandbox.models import JSON, BotCall, FakeUser
 from bot.sandbox.server import BotApiServer
 from bot.services import services_of
-from bot.upload_report import human_size
-from knowledge.reminders import parse_clock
+from bot.views.followups import long_date
+from bot.views.upload_report import human_size
+from knowledge.operations.reminders import parse_clock
 
 PROMPT = "Anda › "
 EXIT_COMMANDS = ("/keluar", "/exit", "/quit")

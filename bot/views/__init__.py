@@ -1,0 +1,1 @@
+"""What the bot shows: rendering, keyboards, follow-up screens, upload reports."""

@@ -1,0 +1,1 @@
+"""Text to knowledge: regulations, minutes, recommendation lists, generic documents, status clauses."""

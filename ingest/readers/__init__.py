@@ -1,0 +1,1 @@
+"""Files to text: PDF, DOCX, Markdown and text readers, OCR of scans and photos."""
