@@ -92,8 +92,15 @@ def load_questions(path: Path | None) -> list[str]:
 def bench_settings(data_dir: Path, rate_limit: int) -> Settings:
     """Extractive answers, embedded stores under data_dir; embeddings as configured (they built the index)."""
     return Settings(
-        data_dir=data_dir, database_url=None, chroma_host=None, openai_api_key=None, openai_base_url=None,
-        telegram_bot_token=None, admin_ids=[], invite_codes=[INVITE_CODE], rate_limit_per_minute=rate_limit,
+        data_dir=data_dir,
+        database_url=None,
+        chroma_host=None,
+        openai_api_key=None,
+        openai_base_url=None,
+        telegram_bot_token=None,
+        admin_ids=[],
+        invite_codes=[INVITE_CODE],
+        rate_limit_per_minute=rate_limit,
     )
 
 
@@ -141,8 +148,10 @@ async def load(settings: Settings, assistant: Assistant, users: UserStore, args:
     print(f"users: {len(members)}, questions: {len(members) * args.per_user} ({args.per_user} per user)")
     print(f"wall time: {wall:.1f} s -> {len(latencies) / wall:.1f} questions/s answered")
     if latencies:
-        print(f"latency p50 / p95 / max: {percentile(latencies, 0.5):.2f} / {percentile(latencies, 0.95):.2f} / "
-              f"{max(latencies):.2f} s")
+        print(
+            f"latency p50 / p95 / max: {percentile(latencies, 0.5):.2f} / {percentile(latencies, 0.95):.2f} / "
+            f"{max(latencies):.2f} s"
+        )
     print(f"failures: {len(failures)}; Bot API errors: {len(errors)}")
     for line in [*failures, *map(str, errors)][:10]:
         print(f"  {line}")

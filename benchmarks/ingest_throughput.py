@@ -39,11 +39,15 @@ def main() -> None:
 
     files = first["added"] + first["updated"]
     print(f"data dir: {data_dir}")
-    print(f"first run:  {files} documents, {first['passages']} passages, {len(first['failed'])} failed, "
-          f"{first_seconds:.1f} s -> {files / first_seconds:.2f} documents/s, "
-          f"{first['passages'] / first_seconds:.1f} passages/s")
-    print(f"second run: {second['unchanged']} unchanged, {second_seconds:.2f} s "
-          f"({second_seconds / first_seconds:.4f} of the first run)")
+    print(
+        f"first run:  {files} documents, {first['passages']} passages, {len(first['failed'])} failed, "
+        f"{first_seconds:.1f} s -> {files / first_seconds:.2f} documents/s, "
+        f"{first['passages'] / first_seconds:.1f} passages/s"
+    )
+    print(
+        f"second run: {second['unchanged']} unchanged, {second_seconds:.2f} s "
+        f"({second_seconds / first_seconds:.4f} of the first run)"
+    )
     print(f"peak memory (max RSS): {peak_rss_mb():.0f} MB")
 
 

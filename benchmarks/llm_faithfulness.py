@@ -111,8 +111,18 @@ _DROPPABLE = re.compile(
     r"dengan memperhatikan [^,;.]+|sebagaimana dimaksud [^,;.]+|yang ada di wilayahnya)\b"
 )
 # di-VERB -> me-VERB, for turning "X dilaksanakan oleh Y" into "Y melaksanakan X".
-_ACTIVE_PREFIX = [("p", "mem", 1), ("t", "men", 1), ("s", "meny", 1), ("k", "meng", 1), ("b", "mem", 0),
-                  ("c", "men", 0), ("j", "men", 0), ("d", "men", 0), ("g", "meng", 0), ("h", "meng", 0)]
+_ACTIVE_PREFIX = [
+    ("p", "mem", 1),
+    ("t", "men", 1),
+    ("s", "meny", 1),
+    ("k", "meng", 1),
+    ("b", "mem", 0),
+    ("c", "men", 0),
+    ("j", "men", 0),
+    ("d", "men", 0),
+    ("g", "meng", 0),
+    ("h", "meng", 0),
+]
 _CROSS_REFERENCE = re.compile(
     r",?\s*sebagaimana dimaksud (?:pada|dalam) (?:ayat \(\d+\)|Pasal \d+[A-Z]?(?: ayat \(\d+\))?)"
     r"(?: (?:huruf [a-z]|angka \d+))?(?: dan (?:ayat \(\d+\)|Pasal \d+))?,?",
@@ -178,8 +188,9 @@ def _shorten(sentence: str, rng: random.Random, limit: int = 38) -> str:
 
 def _reorder(sentence: str, rng: random.Random) -> str:
     """Move an opening clause ("Dalam hal X, Y") to the end, or a closing deadline to the front."""
-    opening = re.match(r"^(Dalam hal|Apabila|Jika|Untuk|Dalam melaksanakan|Dalam rangka) ([^,]{8,}), (.{12,})$",
-                       sentence)
+    opening = re.match(
+        r"^(Dalam hal|Apabila|Jika|Untuk|Dalam melaksanakan|Dalam rangka) ([^,]{8,}), (.{12,})$", sentence
+    )
     if opening and rng.random() < 0.6:
         clause, rest = f"{opening.group(1).lower()} {opening.group(2)}", opening.group(3)
         return f"{rest[0].upper()}{rest[1:]} {clause}"
@@ -199,7 +210,7 @@ def _active(verb: str) -> str:
 
 
 def _passive_to_active(sentence: str, rng: random.Random) -> str:
-    """"Pendanaan X dibebankan oleh Y" stays; "X dilaksanakan oleh Y" -> "Y melaksanakan X"."""
+    """ "Pendanaan X dibebankan oleh Y" stays; "X dilaksanakan oleh Y" -> "Y melaksanakan X"."""
     match = re.match(r"^(.{10,80}?) (di[a-z]{4,}(?:kan|i)?) oleh ([^,;]{4,60})$", sentence)
     if match and rng.random() < 0.5:
         subject, verb, agent = match.groups()
@@ -235,8 +246,11 @@ def _framed(sentence: str, source: PromptSource, first: bool, rng: random.Random
     if "bukan peraturan" in kind:
         name = kind.replace(" (bukan peraturan)", "")
         return rng.choice(
-            [f"Menurut {name}, {lower}", f"Dalam {name} dicatat bahwa {lower}",
-             f"{name.capitalize()} menyebutkan bahwa {lower}"]
+            [
+                f"Menurut {name}, {lower}",
+                f"Dalam {name} dicatat bahwa {lower}",
+                f"{name.capitalize()} menyebutkan bahwa {lower}",
+            ]
         )
     if first:
         label = source.label
@@ -245,12 +259,15 @@ def _framed(sentence: str, source: PromptSource, first: bool, rng: random.Random
             # As the prompt asks: say that the regulation was revoked, and by what.
             label = f"{label[: revoked.start()]} (yang telah dicabut oleh {revoked.group(1)})"
         return rng.choice(
-            [f"Menurut {label}, {lower}", f"{label} mengatur bahwa {lower}", f"Berdasarkan {label}, {lower}",
-             sentence, sentence]
+            [
+                f"Menurut {label}, {lower}",
+                f"{label} mengatur bahwa {lower}",
+                f"Berdasarkan {label}, {lower}",
+                sentence,
+                sentence,
+            ]
         )
-    return rng.choice(
-        [f"Selain itu, {lower}", f"Ketentuan tersebut juga menyatakan bahwa {lower}", sentence, sentence]
-    )
+    return rng.choice([f"Selain itu, {lower}", f"Ketentuan tersebut juga menyatakan bahwa {lower}", sentence, sentence])
 
 
 def relevant(question: str, sources: list[PromptSource]) -> list[tuple[PromptSource, list[str]]]:
@@ -416,21 +433,29 @@ def run(items: list[dict[str, Any]], data_dir: Path, liar: bool, show: bool) -> 
             if show:
                 print(f"-> {answer.mode}: {answer.answer[:300]!r}\n")
     logging.getLogger("knowledge.search.answer").removeHandler(handler)
-    print(f"questions: {len(items)}; the model was asked {asked} times; it answered {answers}, "
-          f"said {NOT_FOUND} {not_found} times")
+    print(
+        f"questions: {len(items)}; the model was asked {asked} times; it answered {answers}, "
+        f"said {NOT_FOUND} {not_found} times"
+    )
     if liar:
-        print(f"lying sentences: {total}; removed {total - kept} ({_share(total - kept, total)}); "
-              f"answers left with nothing, shown extractively: {fell_back} of {answers}")
+        print(
+            f"lying sentences: {total}; removed {total - kept} ({_share(total - kept, total)}); "
+            f"answers left with nothing, shown extractively: {fell_back} of {answers}"
+        )
         for kind in sorted(by_kind):
             print(f"  {kind:28} {caught_kind[kind]}/{by_kind[kind]} removed")
     else:
-        print(f"honest sentences: {total}; survived {kept} ({_share(kept, total)}); lost {total - kept}; "
-              f"answers that fell back to quoting: {fell_back} of {answers}")
+        print(
+            f"honest sentences: {total}; survived {kept} ({_share(kept, total)}); lost {total - kept}; "
+            f"answers that fell back to quoting: {fell_back} of {answers}"
+        )
     if generate_ms:
         generate_ms.sort()
-        print(f"time from retrieval to answer (the fake model answers at once, so this is the prompt, the loopback "
-              f"call and the checks): median {generate_ms[len(generate_ms) // 2]:.0f} ms, "
-              f"max {generate_ms[-1]:.0f} ms")
+        print(
+            f"time from retrieval to answer (the fake model answers at once, so this is the prompt, the loopback "
+            f"call and the checks): median {generate_ms[len(generate_ms) // 2]:.0f} ms, "
+            f"max {generate_ms[-1]:.0f} ms"
+        )
     if handler.reasons:
         print("reasons for removal:")
         for reason, count in handler.reasons.most_common():
@@ -491,7 +516,8 @@ def calibration_claims(items: list[dict[str, Any]], data_dir: Path) -> list[Clai
                 # Another passage of the list, unless it says much the same (Pasal 7 ayat (5) and Pasal 16 ayat (4)
                 # of PP 19/2022 differ in two words): citing it would not be a lie.
                 others = [
-                    r for r in records
+                    r
+                    for r in records
                     if (r.pasal != record.pasal or r.doc != record.doc) and checker.coverage(piece, [r]) < SAME_CLAIM
                 ]
                 if others:
@@ -562,24 +588,35 @@ def calibrate(items: list[dict[str, Any]], data_dir: Path, grid: bool) -> None:
     if grid:
         best = sorted(r for r in results if r[2] == support.MIN_COVERAGE)
     for kept, caught, min_cov, weight, threshold in best:
-        print(f"  MIN_COVERAGE {min_cov:.2f}  SIMILARITY_WEIGHT {weight:.1f}  SUPPORT_THRESHOLD {threshold:.2f}:  "
-              f"honest kept {100 * kept:5.1f} %   unsupported caught {100 * caught:5.1f} %")
-    print("\nwith the thresholds in knowledge/search/support.py "
-          f"(MIN_COVERAGE {support.MIN_COVERAGE}, SIMILARITY_WEIGHT {support.SIMILARITY_WEIGHT}, "
-          f"SUPPORT_THRESHOLD {support.SUPPORT_THRESHOLD}, SIMILARITY_BASE {support.SIMILARITY_BASE}):")
+        print(
+            f"  MIN_COVERAGE {min_cov:.2f}  SIMILARITY_WEIGHT {weight:.1f}  SUPPORT_THRESHOLD {threshold:.2f}:  "
+            f"honest kept {100 * kept:5.1f} %   unsupported caught {100 * caught:5.1f} %"
+        )
+    print(
+        "\nwith the thresholds in knowledge/search/support.py "
+        f"(MIN_COVERAGE {support.MIN_COVERAGE}, SIMILARITY_WEIGHT {support.SIMILARITY_WEIGHT}, "
+        f"SUPPORT_THRESHOLD {support.SUPPORT_THRESHOLD}, SIMILARITY_BASE {support.SIMILARITY_BASE}):"
+    )
     for kind in kinds:
         decided = [s.supported for c, s in zip(claims, supports, strict=True) if c.kind == kind]
         verb = "kept" if kind == "honest" else "caught"
         share = sum(decided) if kind == "honest" else sum(not d for d in decided)
         conflicts = Counter(s.conflict for c, s in zip(claims, supports, strict=True) if c.kind == kind and s.conflict)
-        print(f"  {kind:18} {verb} {share}/{len(decided)} ({_share(share, len(decided))})"
-              + (f"; contradictions found: {dict(conflicts)}" if conflicts else ""))
-    clear = [(c, s) for c, s in zip(claims, supports, strict=True)
-             if s.coverage < support.MIN_COVERAGE or s.coverage >= support.SURE_COVERAGE]
+        print(
+            f"  {kind:18} {verb} {share}/{len(decided)} ({_share(share, len(decided))})"
+            + (f"; contradictions found: {dict(conflicts)}" if conflicts else "")
+        )
+    clear = [
+        (c, s)
+        for c, s in zip(claims, supports, strict=True)
+        if s.coverage < support.MIN_COVERAGE or s.coverage >= support.SURE_COVERAGE
+    ]
     changed = [c for c, s in clear if s.supported != (s.coverage >= support.SURE_COVERAGE and s.conflict is None)]
-    print(f"  coverage alone decides {len(clear)} of {len(claims)} sentences (under {support.MIN_COVERAGE} or from "
-          f"{support.SURE_COVERAGE:.2f}), without asking e5; that changes {len(changed)} decisions: "
-          + ", ".join(f"{c.kind}: {c.sentence[:80]!r}" for c in changed[:5]))
+    print(
+        f"  coverage alone decides {len(clear)} of {len(claims)} sentences (under {support.MIN_COVERAGE} or from "
+        f"{support.SURE_COVERAGE:.2f}), without asking e5; that changes {len(changed)} decisions: "
+        + ", ".join(f"{c.kind}: {c.sentence[:80]!r}" for c in changed[:5])
+    )
     lowest = sorted(
         ((s.score, c.sentence) for c, s in zip(claims, supports, strict=True) if c.kind == "honest"), key=lambda x: x[0]
     )[:8]
@@ -588,9 +625,11 @@ def calibrate(items: list[dict[str, Any]], data_dir: Path, grid: bool) -> None:
         print(f"  {score:.2f}  {sentence[:150]}")
     honest = [s for c, s in zip(claims, supports, strict=True) if c.kind == "honest"]
     unsupported = [s for c, s in zip(claims, supports, strict=True) if c.kind in TARGET]
-    print(f"  without e5 (coverage >= {support.COVERAGE_ALONE} decides): honest kept "
-          f"{_share(sum(s.coverage >= support.COVERAGE_ALONE for s in honest), len(honest))}, unsupported caught "
-          f"{_share(sum(s.coverage < support.COVERAGE_ALONE for s in unsupported), len(unsupported))}")
+    print(
+        f"  without e5 (coverage >= {support.COVERAGE_ALONE} decides): honest kept "
+        f"{_share(sum(s.coverage >= support.COVERAGE_ALONE for s in honest), len(honest))}, unsupported caught "
+        f"{_share(sum(s.coverage < support.COVERAGE_ALONE for s in unsupported), len(unsupported))}"
+    )
 
 
 def _quantiles(values: list[float]) -> str:
@@ -605,7 +644,7 @@ def _quantiles(values: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", type=Path, nargs="+", help="question sets (JSON lines with \"question\")")
+    parser.add_argument("files", type=Path, nargs="+", help='question sets (JSON lines with "question")')
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "data")))
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--liar", action="store_true", help="the fake model lies; count what is removed")

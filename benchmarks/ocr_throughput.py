@@ -68,11 +68,15 @@ def main() -> None:
             distance = edit_distance(read, expected)
             errors += distance
             printed += len(expected)
-            print(f"{name} page {number}: tilt {page.angle:+.1f} deg, straightened {result.angle:+.2f} deg, "
-                  f"confidence {result.confidence or 0:.3f}, CER {distance / max(len(expected), 1):.2%} "
-                  f"({distance} edits / {len(expected)} chars), {result.seconds:.1f} s")
-    print(f"engine {args.engine}: {pages:.0f} pages in {seconds:.1f} s -> {60 * pages / seconds:.1f} pages/min; "
-          f"CER {errors / printed:.2%} ({errors} edits / {printed} printed characters)")
+            print(
+                f"{name} page {number}: tilt {page.angle:+.1f} deg, straightened {result.angle:+.2f} deg, "
+                f"confidence {result.confidence or 0:.3f}, CER {distance / max(len(expected), 1):.2%} "
+                f"({distance} edits / {len(expected)} chars), {result.seconds:.1f} s"
+            )
+    print(
+        f"engine {args.engine}: {pages:.0f} pages in {seconds:.1f} s -> {60 * pages / seconds:.1f} pages/min; "
+        f"CER {errors / printed:.2%} ({errors} edits / {printed} printed characters)"
+    )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,10 @@ def ready(settings: Settings) -> tuple[Assistant, UserStore]:
     users = UserStore(store.sessions, invite_codes=settings.invite_codes, rate_limit_per_minute=1_000_000)
     assistant = Assistant(store, settings)
     assistant.ask("Apa yang dimaksud dengan dekonsentrasi?")  # load indexes and connect before the clock starts
-    print(f"  index: {len(store.documents())} documents, {store.passage_count()} passages, "
-          f"{store.vectors.count()} vectors")
+    print(
+        f"  index: {len(store.documents())} documents, {store.passage_count()} passages, "
+        f"{store.vectors.count()} vectors"
+    )
     return assistant, users
 
 
@@ -85,8 +87,10 @@ def main() -> None:
         archive = root / "index.zip"
         started = time.perf_counter()
         done = backup(embedded, archive)
-        print(f"\nbackup: {done.rows} rows, {done.vectors} vectors, {archive.stat().st_size / 1e6:.0f} MB in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"\nbackup: {done.rows} rows, {done.vectors} vectors, {archive.stat().st_size / 1e6:.0f} MB in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         postgres = PostgresServer(Path(tempfile.mkdtemp(prefix="sinergi-pg-")))
         try:
             with ChromaServer(root / "chroma") as chroma, EmbeddingsServer(root / "embeddings") as embeddings:

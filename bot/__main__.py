@@ -229,8 +229,10 @@ def _ingest_sample(store: KnowledgeStore, out: TextIO) -> None:
     from ingest.pipeline import Pipeline
 
     if not SAMPLE_DIR.is_dir():
-        out.write("Basis pengetahuan kosong dan folder sample/ tidak ditemukan; tambahkan dokumen dengan "
-                  "`python -m ingest FOLDER`.\n")
+        out.write(
+            "Basis pengetahuan kosong dan folder sample/ tidak ditemukan; tambahkan dokumen dengan "
+            "`python -m ingest FOLDER`.\n"
+        )
         return
     out.write(f"Basis pengetahuan masih kosong: memasukkan dokumen contoh dari {SAMPLE_DIR} …\n")
     out.flush()

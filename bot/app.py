@@ -180,4 +180,3 @@ async def _housekeeping(context: BotContext) -> None:
 
 async def _ignore(update: object, context: BotContext) -> None:
     pass
-

@@ -60,16 +60,13 @@ NOT_REGISTERED = (
     "Silakan mendaftar dengan /daftar; admin akan memeriksa permintaan Anda."
 )
 PENDING_APPROVAL = (
-    "Permintaan pendaftaran Anda sedang menunggu persetujuan admin. "
-    "Anda akan diberi tahu setelah permintaan diproses."
+    "Permintaan pendaftaran Anda sedang menunggu persetujuan admin. Anda akan diberi tahu setelah permintaan diproses."
 )
 REJECTED_USER = (
     "Mohon maaf, permintaan pendaftaran Anda tidak disetujui, sehingga Sinergi belum dapat melayani Anda. "
     "Silakan hubungi sekretariat bila ada pertanyaan."
 )
-INACTIVE_USER = (
-    "Mohon maaf, akun Sinergi Anda sudah dinonaktifkan. Silakan hubungi sekretariat bila ada pertanyaan."
-)
+INACTIVE_USER = "Mohon maaf, akun Sinergi Anda sudah dinonaktifkan. Silakan hubungi sekretariat bila ada pertanyaan."
 ACCESS_BY_STATUS = {PENDING: PENDING_APPROVAL, REJECTED: REJECTED_USER, INACTIVE: INACTIVE_USER}
 
 ADMIN_ONLY = "Perintah ini hanya dapat digunakan oleh admin Sinergi."
@@ -110,10 +107,9 @@ def lookup_examples(doc: str | None, pasal: str, ayat: str | None, other: str) -
     lookup = f"{pasal} ayat {ayat} {doc}" if ayat else f"{pasal} {doc}"
     short = [f"/pasal {pasal}({ayat})" if ayat else f"/pasal {pasal}", f"/pasal {other}"]
     return {"lookup": lookup, "short": " atau ".join(short), "short_lines": "\n".join(short)}
-TOO_LONG = (
-    "Pertanyaan Anda terlalu panjang ({length} karakter). Mohon ringkas menjadi paling banyak "
-    "{limit} karakter."
-)
+
+
+TOO_LONG = "Pertanyaan Anda terlalu panjang ({length} karakter). Mohon ringkas menjadi paling banyak {limit} karakter."
 RATE_LIMITED = (
     "Anda sudah mengajukan {limit} pertanyaan dalam satu menit terakhir. Mohon tunggu sekitar "
     "{seconds} detik, lalu coba lagi."
@@ -411,8 +407,7 @@ TL_MISSING_UNITS = "Belum ada pengguna terdaftar untuk: {units}"
 
 TL_LIST_OWN = "<b>Tindak lanjut Anda yang belum selesai ({count})</b>"
 TL_LIST_NONE_OWN = (
-    "Tidak ada tindak lanjut terbuka untuk unit Anda ({unit}). Jika unit Anda tercatat berbeda, "
-    "hubungi sekretariat."
+    "Tidak ada tindak lanjut terbuka untuk unit Anda ({unit}). Jika unit Anda tercatat berbeda, hubungi sekretariat."
 )
 TL_LIST_NONE = "Tidak ada tindak lanjut yang cocok."
 TL_USAGE_MEMBER = (
@@ -447,8 +442,7 @@ TL_UNCHANGED = "Tidak ada yang berubah pada tindak lanjut #{id}."
 TL_CANCELLED_ITEM = "Tindak lanjut #{id} dibatalkan."
 TL_CLOSED_BY_SECRETARIAT = "Tindak lanjut #{id} dicatat selesai."
 TL_REPLY_WHICH = (
-    "Pesan yang Anda balas memuat beberapa tindak lanjut. Awali balasan dengan nomornya, misalnya "
-    "<i>#{id} selesai</i>."
+    "Pesan yang Anda balas memuat beberapa tindak lanjut. Awali balasan dengan nomornya, misalnya <i>#{id} selesai</i>."
 )
 TL_REPLY_USAGE = (
     "Balasan tidak dikenali. Tulis misalnya <i>selesai CATATAN</i>, <i>batal CATATAN</i>, "
@@ -491,9 +485,7 @@ TL_EXTENSION_REJECTED_USER = (
     "Silakan hubungi sekretariat bila perlu."
 )
 TL_ISSUE_SENT = "Terima kasih. Kendala pada tindak lanjut #{id} sudah diteruskan kepada sekretariat."
-TL_ISSUE_FOR_SECRETARIAT = (
-    "⚠️ <b>Kendala pada tindak lanjut #{id}</b>\n{text}\nDari: {name} ({unit})\nKendala: {note}"
-)
+TL_ISSUE_FOR_SECRETARIAT = "⚠️ <b>Kendala pada tindak lanjut #{id}</b>\n{text}\nDari: {name} ({unit})\nKendala: {note}"
 TL_NO_SECRETARIAT = "Catatan: belum ada sekretariat atau admin yang dapat menerima pemberitahuan ini."
 TL_INPUT_CANCELLED = "Baik, dibatalkan."
 TL_INPUT_TEXT_ONLY = "Mohon kirim teks (atau dokumen bukti untuk penyelesaian). Kirim /batal untuk membatalkan."

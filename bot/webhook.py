@@ -73,8 +73,11 @@ def make_app(
 ) -> tornado.web.Application:
     return tornado.web.Application(
         [
-            (rf"/{path.strip('/')}/?" if path.strip("/") else r"/", UpdateHandler,
-             {"telegram_app": application, "secret": secret}),
+            (
+                rf"/{path.strip('/')}/?" if path.strip("/") else r"/",
+                UpdateHandler,
+                {"telegram_app": application, "secret": secret},
+            ),
             (HEALTH_PATH, HealthHandler, {"check": check}),
         ],  # fmt: skip
         log_function=_quiet_access_log,

@@ -295,7 +295,10 @@ class Pipeline:
                 outcome.passages = existing.passage_count
                 return outcome
             raw = read_bytes(
-                data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages,
+                data,
+                Path(path).name,
+                self.settings.max_file_bytes,
+                self.settings.max_pages,
                 scan_options(self.settings, self.on_page),
             )
             document = parse_document(raw, source, digest)
@@ -354,8 +357,13 @@ class Pipeline:
 
     def _read_status(self, data: bytes, path: Path, source: str, digest: str) -> None:
         """An unchanged document from before the status graph: read its clauses, keep its index."""
-        raw = read_bytes(data, Path(path).name, self.settings.max_file_bytes, self.settings.max_pages,
-                         scan_options(self.settings, self.on_page))
+        raw = read_bytes(
+            data,
+            Path(path).name,
+            self.settings.max_file_bytes,
+            self.settings.max_pages,
+            scan_options(self.settings, self.on_page),
+        )
         document = parse_document(raw, source, digest)
         self.store.write_document_status(source, document.status_edges)
 

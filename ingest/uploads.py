@@ -41,17 +41,31 @@ TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API lets a bot downlo
 NOTICE_DAYS = 30  # officials who asked about a changed article this recently are told
 TEMP_PREFIX = ".upload-"
 ARCHIVE_DIR = ".versi-lama"
-EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "txt": ".txt",
-              "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "webp": ".webp"}  # images are read by OCR
+EXTENSIONS = {
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "md": ".md",
+    "txt": ".txt",
+    "jpeg": ".jpg",
+    "png": ".png",
+    "tiff": ".tif",
+    "webp": ".webp",
+}  # images are read by OCR
 _IMAGE_EXTENSIONS = {"jpeg": (".jpg", ".jpeg"), "tiff": (".tif", ".tiff")}
 # Markdown and plain text are one family: a .txt with headings is read as Markdown and is not mislabelled.
 TEXT_EXTENSIONS = {".md": ".md", ".markdown": ".md", ".txt": ".txt", ".text": ".txt"}
-KIND_NAMES = {"pdf": "PDF", "docx": "DOCX", "md": "Markdown", "txt": "teks",
-              "jpeg": "gambar JPEG", "png": "gambar PNG", "tiff": "gambar TIFF", "webp": "gambar WEBP"}
+KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "md": "Markdown",
+    "txt": "teks",
+    "jpeg": "gambar JPEG",
+    "png": "gambar PNG",
+    "tiff": "gambar TIFF",
+    "webp": "gambar WEBP",
+}
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 MAX_LISTED = 8
-
-
 
 
 # --- progress -------------------------------------------------------------------------------------------
@@ -243,7 +257,12 @@ def ingest_upload(
         report.seconds = time.perf_counter() - started
     log.info(
         "upload %s: %s as %s (%s), %d passages, %.1f s",
-        report.filename, report.action, report.stored, report.doc, report.passages, report.seconds,
+        report.filename,
+        report.action,
+        report.stored,
+        report.doc,
+        report.passages,
+        report.seconds,
     )
     return report
 
@@ -584,7 +603,7 @@ def document_identity(doc: str, title: str) -> str:
 
 
 def short_label(label: str, doc: str) -> str:
-    """"CONTOH 9/2024 Pasal 2 ayat (1)" -> "Pasal 2 ayat (1)"; "Notulen X, bagian Y" -> "bagian Y"."""
+    """ "CONTOH 9/2024 Pasal 2 ayat (1)" -> "Pasal 2 ayat (1)"; "Notulen X, bagian Y" -> "bagian Y"."""
     if doc and doc in label:
         shorter = label.replace(doc, "", 1).replace("  ", " ").strip(" ,")
         return shorter or label

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question (or a batch of them)")
     ask.add_argument("question", nargs="?", help="the question, in Bahasa Indonesia")
-    ask.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="answer every {\"question\"} line")
+    ask.add_argument("--batch", type=Path, metavar="FILE.jsonl", help='answer every {"question"} line')
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line for --batch)")
 
     evaluate = commands.add_parser("eval", help="score question sets", description=EVAL_HELP)
@@ -245,7 +245,7 @@ def _scores_json(scores: EvalScores, with_misses: bool) -> dict[str, Any]:
 def cmd_status(args: argparse.Namespace) -> int:
     report = _assistant().regulation_status(args.regulation)
     if report is None:
-        raise CliError(f"no regulation recognised in {args.regulation!r} (write it like \"UU 33/2004\")")
+        raise CliError(f'no regulation recognised in {args.regulation!r} (write it like "UU 33/2004")')
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -329,16 +329,20 @@ def cmd_db(args: argparse.Namespace) -> int:
                 engine.dispose()
         if args.action == "backup":
             done = backup(settings, args.file)
-            print(f"{done.rows} rows of {len(done.tables)} tables and {done.vectors} vectors (schema revision "
-                  f"{done.revision}) -> {done.path} ({args.file.stat().st_size / 1e6:.1f} MB, {done.seconds:.1f} s)")
+            print(
+                f"{done.rows} rows of {len(done.tables)} tables and {done.vectors} vectors (schema revision "
+                f"{done.revision}) -> {done.path} ({args.file.stat().st_size / 1e6:.1f} MB, {done.seconds:.1f} s)"
+            )
             return 0
         done = restore(settings, args.file, force=args.force)
     except migrate.UnknownRevision as error:
         raise CliError(str(error)) from None
     except BackupError as error:
         raise CliError(str(error)) from None
-    print(f"restored {done.rows} rows and {done.vectors} vectors from {done.path} (made at schema revision "
-          f"{done.revision}, now {migrate.head()}) in {done.seconds:.1f} s")
+    print(
+        f"restored {done.rows} rows and {done.vectors} vectors from {done.path} (made at schema revision "
+        f"{done.revision}, now {migrate.head()}) in {done.seconds:.1f} s"
+    )
     return 0
 
 
@@ -364,8 +368,12 @@ def _db_upgrade(engine: Any, settings: Any) -> int:
         before = migrate.current(connection)
 
     def lock() -> Any:
-        return exclusive_writer(settings.data_dir, "database upgrade", wait=settings.writer_wait_seconds,
-                                on_wait=lambda holder: print(f"waiting: {holder}", file=sys.stderr))
+        return exclusive_writer(
+            settings.data_dir,
+            "database upgrade",
+            wait=settings.writer_wait_seconds,
+            on_wait=lambda holder: print(f"waiting: {holder}", file=sys.stderr),
+        )
 
     applied = migrate.upgrade(engine, lock=lock)
     if not applied:

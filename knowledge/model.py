@@ -212,7 +212,7 @@ _PLACEHOLDER = re.compile(r"^\W*cukup\s+jelas\W*$", re.IGNORECASE)
 
 
 def is_placeholder(text: str) -> bool:
-    """"Cukup jelas." explains nothing: kept for look-up, never worth indexing or quoting."""
+    """ "Cukup jelas." explains nothing: kept for look-up, never worth indexing or quoting."""
     return bool(_PLACEHOLDER.match(text))
 
 

@@ -74,78 +74,111 @@ class Page:
 
 def minutes_pages() -> list[Page]:
     """Fictional minutes: a title and meeting details, a discussion, then a ruled follow-up table on page 2."""
-    first = Page([
-        Line("NOTULEN RAPAT KOORDINASI TEKNIS", bold=True, center=True),
-        Line("PELAPORAN DEKONSENTRASI TAHUN 2024", bold=True, center=True),
-        Gap(),
-        KeyValue("Hari/Tanggal", "Kamis, 7 Maret 2024"),
-        KeyValue("Tempat", "Ruang Rapat Bappeda Provinsi Jawa Tengah"),
-        KeyValue("Pimpinan Rapat", "Kepala Bidang Pemerintahan Bappeda"),
-        KeyValue("Peserta", "Bappeda kabupaten/kota se-Jawa Tengah"),
-        Gap(),
-        Line("Pembahasan", bold=True),
-        Line("1. Realisasi anggaran dekonsentrasi triwulan IV tahun 2023 mencapai 92 persen dari pagu."),
-        Line("2. Sebagian kabupaten belum menyampaikan laporan karena akun sistem pelaporan belum aktif."),
-        Line("3. Peserta sepakat bahwa laporan triwulan disampaikan melalui sistem pelaporan elektronik."),
-    ])
-    second = Page([
-        Line("Tindak Lanjut", bold=True),
-        Gap(0.5),
-        Table(
-            ["No", "Tindak Lanjut", "PIC", "Batas Waktu"],
-            [
-                ["1", "Mengaktifkan akun sistem pelaporan untuk seluruh kabupaten/kota",
-                 "Bappeda Prov. Jawa Tengah", "22 Maret 2024"],
-                ["2", "Menyampaikan laporan realisasi triwulan I", "Bappeda Kabupaten Semarang", "15 April 2024"],
-                ["3", "Menyusun panduan pengisian laporan elektronik", "Biro Pemerintahan Setda Prov. Jawa Tengah",
-                 "30 April 2024"],
-            ],
-            [70, 430, 330, 190],
-        ),
-        Gap(),
-        Line("Demikian notulen ini dibuat untuk dilaksanakan sebagaimana mestinya."),
-    ], angle=1.5, noise=0.004, seed=2)
+    first = Page(
+        [
+            Line("NOTULEN RAPAT KOORDINASI TEKNIS", bold=True, center=True),
+            Line("PELAPORAN DEKONSENTRASI TAHUN 2024", bold=True, center=True),
+            Gap(),
+            KeyValue("Hari/Tanggal", "Kamis, 7 Maret 2024"),
+            KeyValue("Tempat", "Ruang Rapat Bappeda Provinsi Jawa Tengah"),
+            KeyValue("Pimpinan Rapat", "Kepala Bidang Pemerintahan Bappeda"),
+            KeyValue("Peserta", "Bappeda kabupaten/kota se-Jawa Tengah"),
+            Gap(),
+            Line("Pembahasan", bold=True),
+            Line("1. Realisasi anggaran dekonsentrasi triwulan IV tahun 2023 mencapai 92 persen dari pagu."),
+            Line("2. Sebagian kabupaten belum menyampaikan laporan karena akun sistem pelaporan belum aktif."),
+            Line("3. Peserta sepakat bahwa laporan triwulan disampaikan melalui sistem pelaporan elektronik."),
+        ]
+    )
+    second = Page(
+        [
+            Line("Tindak Lanjut", bold=True),
+            Gap(0.5),
+            Table(
+                ["No", "Tindak Lanjut", "PIC", "Batas Waktu"],
+                [
+                    [
+                        "1",
+                        "Mengaktifkan akun sistem pelaporan untuk seluruh kabupaten/kota",
+                        "Bappeda Prov. Jawa Tengah",
+                        "22 Maret 2024",
+                    ],
+                    ["2", "Menyampaikan laporan realisasi triwulan I", "Bappeda Kabupaten Semarang", "15 April 2024"],
+                    [
+                        "3",
+                        "Menyusun panduan pengisian laporan elektronik",
+                        "Biro Pemerintahan Setda Prov. Jawa Tengah",
+                        "30 April 2024",
+                    ],
+                ],
+                [70, 430, 330, 190],
+            ),
+            Gap(),
+            Line("Demikian notulen ini dibuat untuk dilaksanakan sebagaimana mestinya."),
+        ],
+        angle=1.5,
+        noise=0.004,
+        seed=2,
+    )
     return [first, second]
 
 
 def regulation_pages() -> list[Page]:
     """A fictional regulation, CONTOH 5/2024: Pasal 1 and 2 on page 1, Pasal 3 (three ayat) and 4 on page 2."""
-    first = Page([
-        Line("PERATURAN CONTOH", bold=True, center=True),
-        Line("NOMOR 5 TAHUN 2024", bold=True, center=True),
-        Line("TENTANG", bold=True, center=True),
-        Line("PELAPORAN KEGIATAN DEKONSENTRASI", bold=True, center=True),
-        Gap(),
-        Line("Pasal 1", center=True),
-        Line("(1) Gubernur menyampaikan laporan pelaksanaan kegiatan dekonsentrasi setiap triwulan."),
-        Line("(2) Laporan sebagaimana dimaksud pada ayat (1) disampaikan paling lambat tanggal 10 bulan "
-             "berikutnya."),
-        Gap(0.5),
-        Line("Pasal 2", center=True),
-        Line("Laporan memuat realisasi anggaran, capaian keluaran, dan permasalahan yang dihadapi."),
-    ], angle=-0.8, noise=0.002, seed=3)
-    second = Page([
-        Line("Pasal 3", center=True),
-        Line("(1) Menteri melakukan evaluasi atas laporan triwulan paling lambat 30 hari setelah laporan diterima."),
-        Line("(2) Hasil evaluasi sebagaimana dimaksud pada ayat (1) menjadi bahan pembinaan kepada gubernur."),
-        Line("(3) Gubernur yang tidak menyampaikan laporan dua triwulan berturut-turut diberi teguran tertulis."),
-        Gap(0.5),
-        Line("Pasal 4", center=True),
-        Line("Peraturan Contoh ini mulai berlaku pada tanggal diundangkan."),
-    ], angle=1.2, noise=0.004, seed=4)
+    first = Page(
+        [
+            Line("PERATURAN CONTOH", bold=True, center=True),
+            Line("NOMOR 5 TAHUN 2024", bold=True, center=True),
+            Line("TENTANG", bold=True, center=True),
+            Line("PELAPORAN KEGIATAN DEKONSENTRASI", bold=True, center=True),
+            Gap(),
+            Line("Pasal 1", center=True),
+            Line("(1) Gubernur menyampaikan laporan pelaksanaan kegiatan dekonsentrasi setiap triwulan."),
+            Line(
+                "(2) Laporan sebagaimana dimaksud pada ayat (1) disampaikan paling lambat tanggal 10 bulan berikutnya."
+            ),
+            Gap(0.5),
+            Line("Pasal 2", center=True),
+            Line("Laporan memuat realisasi anggaran, capaian keluaran, dan permasalahan yang dihadapi."),
+        ],
+        angle=-0.8,
+        noise=0.002,
+        seed=3,
+    )
+    second = Page(
+        [
+            Line("Pasal 3", center=True),
+            Line(
+                "(1) Menteri melakukan evaluasi atas laporan triwulan paling lambat 30 hari setelah laporan diterima."
+            ),
+            Line("(2) Hasil evaluasi sebagaimana dimaksud pada ayat (1) menjadi bahan pembinaan kepada gubernur."),
+            Line("(3) Gubernur yang tidak menyampaikan laporan dua triwulan berturut-turut diberi teguran tertulis."),
+            Gap(0.5),
+            Line("Pasal 4", center=True),
+            Line("Peraturan Contoh ini mulai berlaku pada tanggal diundangkan."),
+        ],
+        angle=1.2,
+        noise=0.004,
+        seed=4,
+    )
     return [first, second]
 
 
 def photo_page() -> Page:
     """A phone photo of a recommendation list: crooked, speckled and a little soft."""
-    return Page([
-        Line("REKOMENDASI RAPAT EVALUASI PELAPORAN", bold=True, center=True),
-        Line("Semarang, 14 Maret 2024", center=True),
-        Gap(),
-        Line("Rekomendasi", bold=True),
-        Line("1. Bappeda Kabupaten Kendal agar melengkapi data capaian keluaran paling lambat 5 April 2024."),
-        Line("2. Inspektorat Provinsi Jawa Tengah agar memeriksa laporan keuangan paling lambat 30 Mei 2024."),
-    ], angle=-2.0, noise=0.004, seed=5)
+    return Page(
+        [
+            Line("REKOMENDASI RAPAT EVALUASI PELAPORAN", bold=True, center=True),
+            Line("Semarang, 14 Maret 2024", center=True),
+            Gap(),
+            Line("Rekomendasi", bold=True),
+            Line("1. Bappeda Kabupaten Kendal agar melengkapi data capaian keluaran paling lambat 5 April 2024."),
+            Line("2. Inspektorat Provinsi Jawa Tengah agar memeriksa laporan keuangan paling lambat 30 Mei 2024."),
+        ],
+        angle=-2.0,
+        noise=0.004,
+        seed=5,
+    )
 
 
 # --------------------------------------------------------------------------- rendering

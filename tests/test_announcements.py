@@ -98,8 +98,12 @@ async def test_secretariat_announces_to_chosen_units_with_preview_and_report(
         panel = await click(env, siti, panel, "Per unit kerja", "Pilih unit kerja")
         assert "Bappeda Provinsi Jawa Barat (2)" in buttons(panel)  # two spellings, one unit
         panel = await click(env, siti, panel, "Bappeda Provinsi Jawa Barat (2)", "Pilih unit kerja")
-        await env.server.wait_for(lambda: "✅ Bappeda Provinsi Jawa Barat (2)" in buttons(
-            env.server.message(siti, panel["message_id"]) or {}), what="unit ticked")
+        await env.server.wait_for(
+            lambda: (
+                "✅ Bappeda Provinsi Jawa Barat (2)" in buttons(env.server.message(siti, panel["message_id"]) or {})
+            ),
+            what="unit ticked",
+        )
         panel = await click(env, siti, panel, "Lanjut ➡️", "Jumlah penerima")
         assert "Jumlah penerima: 2" in panel["text"] and "Waktu kirim: segera" in panel["text"]
         assert "⚠️ Jadikan wajib" not in buttons(panel)  # only admins make announcements mandatory
@@ -212,8 +216,10 @@ async def test_unsubscribed_and_blocked_users_get_only_mandatory_announcements(
         panel = await click(env, env.admin, panel, "Semua pengguna (4)", "Jumlah penerima")
         assert "Jumlah penerima: 4" in panel["text"]
         await env.server.click(env.admin, panel, "❌ Batal")
-        await env.server.wait_for(lambda: "dibatalkan" in (env.server.message(env.admin, panel["message_id"]) or {})
-                                  .get("text", ""), what="draft cancelled")
+        await env.server.wait_for(
+            lambda: "dibatalkan" in (env.server.message(env.admin, panel["message_id"]) or {}).get("text", ""),
+            what="draft cancelled",
+        )
         env.expected_failures.append(("sendMessage", "blocked"))
 
 
@@ -330,8 +336,12 @@ async def test_requests_in_flight_at_a_crash_are_reported_as_unknown_and_resent_
         marker = "Pengumuman sebelum gangguan."
         announcements = store(env)
         announcement = announcements.create(
-            created_by=env.admin.id, created_by_name="Admin", content=Content("text", text_html=marker),
-            audience=Audience(EVERYONE), audience_label="semua pengguna aktif", mandatory=False,
+            created_by=env.admin.id,
+            created_by_name="Admin",
+            content=Content("text", text_html=marker),
+            audience=Audience(EVERYONE),
+            audience_label="semua pengguna aktif",
+            mandatory=False,
         )
         in_flight = announcements.claim(3)  # "sending" was committed, then the process died mid-request ...
         async with Bot(TOKEN, base_url=env.server.base_url) as bot:
@@ -382,8 +392,11 @@ async def test_cancelling_while_sending_stops_the_rest_and_progress_is_edited_sp
         await env.settle()
         assert sent() == after  # nothing after the cancellation
 
-        edits = [c.time for c in env.server.calls("editMessageText", chat=env.admin) if c.ok
-                 and "sedang dikirim" in (c.params.get("text") or "")]
+        edits = [
+            c.time
+            for c in env.server.calls("editMessageText", chat=env.admin)
+            if c.ok and "sedang dikirim" in (c.params.get("text") or "")
+        ]
         assert len(edits) >= 2  # it did show progress, 61 messages at 20/s take about 3 s
         assert all(later - earlier >= 0.45 for earlier, later in zip(edits[1:], edits[2:], strict=False))
 

@@ -60,8 +60,14 @@ def stores(db_url: str) -> tuple[UserStore, AnnouncementStore]:
 
 
 def create(store: AnnouncementStore, audience: Audience, **kwargs: object) -> int:
-    values: dict = {"created_by": 4, "created_by_name": "Tono", "content": TEXT, "audience": audience,
-                    "audience_label": "uji", "mandatory": False}
+    values: dict = {
+        "created_by": 4,
+        "created_by_name": "Tono",
+        "content": TEXT,
+        "audience": audience,
+        "audience_label": "uji",
+        "mandatory": False,
+    }
     values.update(kwargs)
     return store.create(**values).id
 

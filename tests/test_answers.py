@@ -113,7 +113,10 @@ def test_json_answers_have_the_documented_shape(settings):
     env = {"DATA_DIR": str(settings.data_dir), "PRIMARY_DOCUMENT": "CONTOH 5/2023", "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "knowledge", "ask", "Siapa yang menetapkan keputusan pelaksanaan?", "--json"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -121,8 +124,21 @@ def test_json_answers_have_the_documented_shape(settings):
     assert len(data["retrieved"]) == 10
     cit = data["citations"][0]
     assert set(cit) == {
-        "doc", "title", "doc_type", "pasal", "ayat", "part", "label", "text", "source", "score", "status",
-        "revoked_by", "amended_by", "page", "ocr_confidence",
+        "doc",
+        "title",
+        "doc_type",
+        "pasal",
+        "ayat",
+        "part",
+        "label",
+        "text",
+        "source",
+        "score",
+        "status",
+        "revoked_by",
+        "amended_by",
+        "page",
+        "ocr_confidence",
     }
     assert (cit["doc"], cit["pasal"], cit["ayat"], cit["part"]) == ("CONTOH 5/2023", "2", "3", "batang_tubuh")
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
@@ -134,8 +150,12 @@ def test_batch_and_eval_commands(settings, tmp_path):
         "\n".join(
             json.dumps(q)
             for q in [
-                {"id": "a", "question": "Dari mana biaya Penugasan Daerah?", "answerable": True,
-                 "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "1"}]},
+                {
+                    "id": "a",
+                    "question": "Dari mana biaya Penugasan Daerah?",
+                    "answerable": True,
+                    "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "1"}],
+                },
                 {"id": "b", "question": "Bagaimana cara mengurus paspor baru?", "answerable": False, "gold": []},
             ]
         )
@@ -143,7 +163,10 @@ def test_batch_and_eval_commands(settings, tmp_path):
     env = {"DATA_DIR": str(settings.data_dir), "PRIMARY_DOCUMENT": "CONTOH 5/2023", "PATH": "/usr/bin:/bin"}
     batch = subprocess.run(
         [sys.executable, "-m", "knowledge", "ask", "--batch", str(questions), "--json"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     lines = [json.loads(line) for line in batch.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b"]
@@ -151,7 +174,10 @@ def test_batch_and_eval_commands(settings, tmp_path):
 
     scored = subprocess.run(
         [sys.executable, "-m", "knowledge", "eval", str(questions), "--json"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     scores = json.loads(scored.stdout)["sets"]["q"]
     assert (scores["hit1"], scores["refusal_rate"], scores["false_refusal_rate"]) == (1.0, 1.0, 0.0)
@@ -162,7 +188,10 @@ def test_followups_command_lists_items_from_the_minutes(settings):
     env = {"DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "knowledge", "followups", "--json", "--unit", "Bappeda Provinsi Jawa Barat"],
-        capture_output=True, text=True, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     items = json.loads(result.stdout)
     assert len(items) == 1

@@ -27,8 +27,9 @@ async def test_private_question_gets_typing_answer_sources_and_buttons(bot_corpu
         assert any(e["type"] == "bold" for e in reply.get("entities", [])), "the source header is bold"
         labels = buttons(reply)
         assert "Teks lengkap [1]" in labels and "👍" in labels and "👎" in labels
-        assert all(len(b["callback_data"].encode()) <= 64 for row in reply["reply_markup"]["inline_keyboard"]
-                   for b in row)
+        assert all(
+            len(b["callback_data"].encode()) <= 64 for row in reply["reply_markup"]["inline_keyboard"] for b in row
+        )
 
 
 @async_test
@@ -181,7 +182,6 @@ async def test_a_failing_handler_gets_a_polite_error_and_the_bot_keeps_answering
         index.write_bytes(intact)  # the administrator repairs the index; no restart needed
         [answer] = await env.send(budi, "Kapan rapat koordinasi diadakan?")
         assert "setiap triwulan" in answer["text"] and "Sumber:" in answer["text"]
-
 
 
 @async_test

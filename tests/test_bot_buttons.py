@@ -18,7 +18,7 @@ async def test_full_text_shows_the_whole_article_with_its_penjelasan(bot_corpus:
         assert {"type": "bold", "offset": 0, "length": len("CONTOH 1/2024 Pasal 3")} in full["entities"]
         assert "(3) GWPP menetapkan keputusan pelaksanaan" in text  # the whole Pasal, not only ayat (1)
         assert "Penjelasan CONTOH 1/2024 Pasal 3 ayat (1)" in text
-        assert "Yang dimaksud dengan \"rencana kegiatan\" adalah dokumen" in text
+        assert 'Yang dimaksud dengan "rencana kegiatan" adalah dokumen' in text
 
 
 @async_test

@@ -52,7 +52,9 @@ async def test_bot_runs_against_a_self_hosted_bot_api_server(mode: str, tmp_path
                 "WEBHOOK_PORT": str(port),
             }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot",
+            sys.executable,
+            "-m",
+            "bot",
             cwd=tmp_path,
             env=bot_environment(server, tmp_path / "data", admin.id, **extra),
             stdout=asyncio.subprocess.DEVNULL,

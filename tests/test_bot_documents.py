@@ -134,7 +134,10 @@ async def test_admin_uploads_a_pdf_a_docx_markdown_and_text(tmp_path: Path) -> N
             assert not buttons(env.server.message(env.admin, offer["message_id"]) or {})
 
             assert stored_files(env) == [
-                "contoh-9-tahun-2024.pdf", "notulen-rakortek-pelaporan.md", "pedoman-arsip.docx", "risalah.txt"
+                "contoh-9-tahun-2024.pdf",
+                "notulen-rakortek-pelaporan.md",
+                "pedoman-arsip.docx",
+                "risalah.txt",
             ]
             [answer] = await env.send(env.member(), "/pasal 2 ayat 1 CONTOH 9/2024")
             assert "tanggal 15 bulan berikutnya" in answer["text"]

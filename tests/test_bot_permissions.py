@@ -108,8 +108,9 @@ async def test_a_scheduled_announcement_is_withdrawn_when_its_author_was_deactiv
 
         [author_told] = await env.server.wait_for_messages(siti, timeout=20)
         assert f"Pengumuman #{announcement.id}" in author_told["text"]
-        assert "dibatalkan dan tidak dikirim" in author_told["text"] and "akun Sinergi Anda sudah tidak aktif" in (
-            author_told["text"]
+        assert (
+            "dibatalkan dan tidak dikirim" in author_told["text"]
+            and "akun Sinergi Anda sudah tidak aktif" in (author_told["text"])
         )
         [admin_told] = await env.server.wait_for_messages(env.admin)
         assert "dibatalkan otomatis" in admin_told["text"] and "Siti Aminah" in admin_told["text"]

@@ -93,8 +93,14 @@ def test_groups_are_told_once_until_allowed_and_again_after_disallowing(users: U
 
 def test_feedback_keeps_question_answer_and_citations_and_one_comment(users: UserStore) -> None:
     answer_id = users.save_answer(
-        chat_id=7, user_id=7, question="Apa itu dekonsentrasi?", answer="Dekonsentrasi adalah ... [1]",
-        mode="extractive", abstained=False, citations=[{"id": "p1", "label": "PP 19/2022 Pasal 1"}], notices=[],
+        chat_id=7,
+        user_id=7,
+        question="Apa itu dekonsentrasi?",
+        answer="Dekonsentrasi adalah ... [1]",
+        mode="extractive",
+        abstained=False,
+        citations=[{"id": "p1", "label": "PP 19/2022 Pasal 1"}],
+        notices=[],
     )
     assert len(answer_id.encode()) <= 16
     stored = users.get_answer(answer_id)
@@ -107,7 +113,10 @@ def test_feedback_keeps_question_answer_and_citations_and_one_comment(users: Use
     users.record_feedback(stored, user_id=7, chat_id=7, rating=1)  # changing the rating keeps the comment
     [row] = users.feedback(answer_id)
     assert (row.rating, row.comment, row.question, row.citations) == (
-        1, "Kurang lengkap", "Apa itu dekonsentrasi?", ["PP 19/2022 Pasal 1"]
+        1,
+        "Kurang lengkap",
+        "Apa itu dekonsentrasi?",
+        ["PP 19/2022 Pasal 1"],
     )
 
 

@@ -186,7 +186,9 @@ async def test_group_privacy_mode_lets_through_commands_mentions_and_replies_onl
     assert joined.my_chat_member is not None and joined.my_chat_member.new_chat_member.status == "member"
     assert messages[0].message is not None and messages[0].message.new_chat_members[0].id == bot.id
     assert [u.message.text for u in messages[1:] if u.message] == [
-        "/tanya@sinergi_bot apa itu TP?", "halo @sinergi_bot", "terima kasih"
+        "/tanya@sinergi_bot apa itu TP?",
+        "halo @sinergi_bot",
+        "terima kasih",
     ]
     command = messages[1].message
     assert command is not None and command.entities[0].type == "bot_command"
@@ -201,8 +203,9 @@ async def test_user_media_and_bot_copies_deserialise_in_ptb() -> None:
         await server.send_voice(user, duration=3)
         photo = await server.send_photo(user, caption="foto rapat")
         updates = await bot.get_updates()
-        copied = await bot.copy_message(user.id, user.id, photo["message_id"], caption="<i>salinan</i>",
-                                        parse_mode=ParseMode.HTML)
+        copied = await bot.copy_message(
+            user.id, user.id, photo["message_id"], caption="<i>salinan</i>", parse_mode=ParseMode.HTML
+        )
         forwarded = await bot.forward_message(user.id, user.id, photo["message_id"])
     sticker, voice, picture = (u.message for u in updates)
     assert sticker is not None and sticker.sticker is not None and sticker.sticker.emoji == "🙏"
@@ -339,8 +342,9 @@ async def test_user_file_can_be_downloaded_and_bot_uploads_are_stored() -> None:
         telegram_file = await bot.get_file(sent["document"]["file_id"])
         assert bytes(await telegram_file.download_as_bytearray()) == payload
 
-        document = await bot.send_document(user.id, b"hasil,1\n", filename="rekap.csv", caption="<b>Rekap</b>",
-                                           parse_mode=ParseMode.HTML)
+        document = await bot.send_document(
+            user.id, b"hasil,1\n", filename="rekap.csv", caption="<b>Rekap</b>", parse_mode=ParseMode.HTML
+        )
         photo = await bot.send_photo(user.id, (await server.send_photo(user))["photo"][0]["file_id"])
         with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
             await bot.send_document(user.id, "no-such-file-id")
@@ -425,7 +429,10 @@ async def test_webhook_delivery_to_ptb_listener_with_secret_token() -> None:
             await app.start()
             assert app.updater is not None
             await app.updater.start_webhook(
-                listen="127.0.0.1", port=port, url_path="hook", webhook_url=f"http://127.0.0.1:{port}/hook",
+                listen="127.0.0.1",
+                port=port,
+                url_path="hook",
+                webhook_url=f"http://127.0.0.1:{port}/hook",
                 secret_token="s3cret",
             )
             try:

@@ -188,7 +188,8 @@ def test_a_regulation_is_introduced_as_a_provision(assistant):
 
 # --- only provisions are answers ----------------------------------------------------------------------------
 
-ANNEXED = """\
+ANNEXED = (
+    """\
 PERATURAN CONTOH REPUBLIK INDONESIA
 NOMOR 8 TAHUN 2024
 TENTANG PEMBAGIAN BIDANG KEGIATAN
@@ -213,9 +214,10 @@ Pasal 1
 Yang dimaksud dengan "penyuluhan" adalah kegiatan pendampingan petani.
 Pasal 2
 Cukup jelas. TAMBAHAN LEMBARAN NEGARA REPUBLIK INDONESIA NOMOR 9999 LAMPIRAN PERATURAN CONTOH NOMOR 8 TAHUN \
-2024 A. BIDANG PERIKANAN SUB BIDANG KEWENANGAN """ + " ".join(
-    f"{n}. Perizinan kapal perikanan {10 * n} GT di wilayah laut sampai {n} mil" for n in range(1, 25)
-) + "\n"
+2024 A. BIDANG PERIKANAN SUB BIDANG KEWENANGAN """
+    + " ".join(f"{n}. Perizinan kapal perikanan {10 * n} GT di wilayah laut sampai {n} mil" for n in range(1, 25))
+    + "\n"
+)
 
 
 def test_an_annex_run_into_an_elucidation_is_never_the_answer_but_can_be_looked_up(tmp_path):
@@ -241,7 +243,7 @@ def test_quotable_passages(tmp_path: Path):
     def record(text: str, part: str = "penjelasan", doc_type: str = "UU") -> Record:
         return Record("x", "UU 1/2000", "", doc_type, "1", None, part, "x", text, text, "", "berlaku", None, 0)
 
-    assert is_quotable(record("Yang dimaksud dengan \"penyuluhan\" adalah kegiatan pendampingan."))
+    assert is_quotable(record('Yang dimaksud dengan "penyuluhan" adalah kegiatan pendampingan.'))
     assert not is_quotable(record("Cukup jelas. TAMBAHAN LEMBARAN NEGARA REPUBLIK INDONESIA NOMOR 1 LAMPIRAN"))
     assert not is_quotable(record("Penerimaan pajak " + " ".join(f"{n}.000.000,00" for n in range(60))))
     # A provision full of references is still a provision.

@@ -76,7 +76,10 @@ def test_a_process_killed_during_ingest_leaves_the_old_version_answering(tmp_pat
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "ingest", str(docs), "--json"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         try:
             assert server.wait_for_requests(already + 1, EMBEDDINGS_PATH, timeout=60)

@@ -56,11 +56,16 @@ def documented_variables() -> set[str]:
 
 def dockerfile() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, continuation lines joined and comments dropped."""
-    lines = [line for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
-             if not line.lstrip().startswith("#")]
+    lines = [
+        line
+        for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("#")
+    ]
     joined = re.sub(r"\\\n", " ", "\n".join(lines))
-    return [(word.upper(), rest.strip()) for word, _, rest in
-            (line.strip().partition(" ") for line in joined.splitlines() if line.strip())]
+    return [
+        (word.upper(), rest.strip())
+        for word, _, rest in (line.strip().partition(" ") for line in joined.splitlines() if line.strip())
+    ]
 
 
 def instructions(name: str) -> list[str]:

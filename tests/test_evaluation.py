@@ -73,8 +73,12 @@ def test_text_gold_counts_toward_hits_and_mrr_but_ayat_hits_only_count_article_g
     pasal_3_2 = passage("CONTOH 5/2023", "3", "2", text="Tidak wajib menyediakan dana pendamping.")
     items = [
         {"id": "t", "question": "Di mana rakor diadakan?", "answerable": True, "gold": [{"text": "hotel  asmira"}]},
-        {"id": "a", "question": "Dana pendamping?", "answerable": True,
-         "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "2"}]},
+        {
+            "id": "a",
+            "question": "Dana pendamping?",
+            "answerable": True,
+            "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "2"}],
+        },
         {"id": "x", "question": "Dari mana biayanya?", "answerable": True, "gold": [{"text": "tidak ada di mana pun"}]},
     ]
     results = [result([pasal_3_1, minutes]), result([pasal_3_1, pasal_3_2]), result([pasal_3_1])]
@@ -104,8 +108,12 @@ def test_an_answer_citing_the_asked_article_number_of_another_regulation_is_a_wr
 
     items = [
         {"id": "ite", "question": question, "answerable": False},
-        {"id": "pp", "question": "Apa isi pasal 7 ayat (5) PP Nomor 19 Tahun 2022?", "answerable": True,
-         "gold": [{"doc": "PP 19/2022", "pasal": "7"}]},
+        {
+            "id": "pp",
+            "question": "Apa isi pasal 7 ayat (5) PP Nomor 19 Tahun 2022?",
+            "answerable": True,
+            "gold": [{"doc": "PP 19/2022", "pasal": "7"}],
+        },
     ]
     results = [result([other]), result([passage("PP 19/2022", "7", "5")])]
     scores = score(items, results, every_article_exists)
@@ -176,10 +184,18 @@ def test_refusal_margins_describe_each_side_of_the_threshold():
     margins, wrong_side = refusal_margins(items, results, threshold=0.5)
     assert margins["threshold"] == 0.5
     assert margins["answerable"] == {
-        "scored": 3, "lowest": 0.3, "p10": pytest.approx(0.344), "near_threshold": 1, "wrong_side": 1,
+        "scored": 3,
+        "lowest": 0.3,
+        "p10": pytest.approx(0.344),
+        "near_threshold": 1,
+        "wrong_side": 1,
     }
     assert margins["unanswerable"] == {
-        "scored": 3, "highest": 0.6, "p90": pytest.approx(0.574), "near_threshold": 1, "wrong_side": 1,
+        "scored": 3,
+        "highest": 0.6,
+        "p90": pytest.approx(0.574),
+        "near_threshold": 1,
+        "wrong_side": 1,
     }
     assert [(w["id"], w["confidence"]) for w in wrong_side] == [("a3", 0.3), ("u3", 0.6)]
     assert wrong_side[0]["why"] == "answerable, below threshold"
@@ -232,22 +248,43 @@ def run_eval(settings, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_eval_scores_several_sets_with_text_gold_and_a_conversation(settings, tmp_path):
-    articles = write_set(tmp_path / "articles.jsonl", [
-        {"id": "a1", "question": "Dari mana biaya Penugasan Daerah?", "answerable": True,
-         "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "1"}]},
-        {"id": "a2", "question": "Apa bunyi Pasal 2 Peraturan Contoh Nomor 5 Tahun 2023?", "answerable": True,
-         "gold": [{"doc": "CONTOH 5/2023", "pasal": "2"}]},
-        {"id": "a3", "question": "Bagaimana cara mengurus paspor baru?", "answerable": False, "gold": []},
-    ])
-    meetings = write_set(tmp_path / "meetings.jsonl", [
-        {"id": "m1", "question": "Siapa yang harus melatih operator aplikasi pelaporan terpadu?", "answerable": True,
-         "gold": [{"text": "melatih   OPERATOR aplikasi\npelaporan"}]},
-        # Asked alone, "apakah masih berlaku?" finds the closing articles of the regulation in force; only read
-        # with the first turn does it find the revoked regulation's sanction.
-        {"id": "conv-1", "turns": ["Apa sanksi bagi dinas yang lalai menyampaikan laporan pelimpahan?",
-                                   "apakah masih berlaku?"],
-         "answerable": True, "gold": [{"doc": "CONTOH 4/2010", "pasal": "1"}]},
-    ])
+    articles = write_set(
+        tmp_path / "articles.jsonl",
+        [
+            {
+                "id": "a1",
+                "question": "Dari mana biaya Penugasan Daerah?",
+                "answerable": True,
+                "gold": [{"doc": "CONTOH 5/2023", "pasal": "3", "ayat": "1"}],
+            },
+            {
+                "id": "a2",
+                "question": "Apa bunyi Pasal 2 Peraturan Contoh Nomor 5 Tahun 2023?",
+                "answerable": True,
+                "gold": [{"doc": "CONTOH 5/2023", "pasal": "2"}],
+            },
+            {"id": "a3", "question": "Bagaimana cara mengurus paspor baru?", "answerable": False, "gold": []},
+        ],
+    )
+    meetings = write_set(
+        tmp_path / "meetings.jsonl",
+        [
+            {
+                "id": "m1",
+                "question": "Siapa yang harus melatih operator aplikasi pelaporan terpadu?",
+                "answerable": True,
+                "gold": [{"text": "melatih   OPERATOR aplikasi\npelaporan"}],
+            },
+            # Asked alone, "apakah masih berlaku?" finds the closing articles of the regulation in force; only read
+            # with the first turn does it find the revoked regulation's sanction.
+            {
+                "id": "conv-1",
+                "turns": ["Apa sanksi bagi dinas yang lalai menyampaikan laporan pelimpahan?", "apakah masih berlaku?"],
+                "answerable": True,
+                "gold": [{"doc": "CONTOH 4/2010", "pasal": "1"}],
+            },
+        ],
+    )
     run = run_eval(settings, str(articles), str(meetings), "--json")
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
@@ -272,19 +309,35 @@ def test_eval_scores_several_sets_with_text_gold_and_a_conversation(settings, tm
 
 
 def test_eval_prints_each_set_then_all_sets_and_lists_misses(settings, tmp_path):
-    found = write_set(tmp_path / "found.jsonl", [
-        {"id": "f1", "question": "Dari mana biaya Penugasan Daerah?", "answerable": True,
-         "gold": [{"doc": "CONTOH 5/2023", "pasal": "3"}]},
-    ])
-    missed = write_set(tmp_path / "missed.jsonl", [
-        {"id": "x1", "question": "Dari mana biaya Penugasan Daerah?", "answerable": True,
-         "gold": [{"text": "kalimat yang tidak ada di dokumen mana pun"}]},
-    ])
+    found = write_set(
+        tmp_path / "found.jsonl",
+        [
+            {
+                "id": "f1",
+                "question": "Dari mana biaya Penugasan Daerah?",
+                "answerable": True,
+                "gold": [{"doc": "CONTOH 5/2023", "pasal": "3"}],
+            },
+        ],
+    )
+    missed = write_set(
+        tmp_path / "missed.jsonl",
+        [
+            {
+                "id": "x1",
+                "question": "Dari mana biaya Penugasan Daerah?",
+                "answerable": True,
+                "gold": [{"text": "kalimat yang tidak ada di dokumen mana pun"}],
+            },
+        ],
+    )
     run = run_eval(settings, str(found), str(missed), "--misses")
     assert run.returncode == 0, run.stderr
     blocks = run.stdout.split("\n\n")
     assert [b.splitlines()[0] for b in blocks] == [
-        "== found (1 question) ==", "== missed (1 question) ==", "== all sets (2 questions) ==",
+        "== found (1 question) ==",
+        "== missed (1 question) ==",
+        "== all sets (2 questions) ==",
     ]
     assert "hit@1 1.000" in blocks[0] and "hit@1 0.000" in blocks[1] and "hit@1 0.500" in blocks[2]
     assert '"id": "x1", "why": "not in the top 10"' in blocks[1] and '"x1"' not in blocks[2]

@@ -8,9 +8,24 @@ from knowledge.search.informal import Normalizer
 
 # A corpus vocabulary as the snapshot gives it: surface words and how often they occur.
 VOCABULARY = {
-    "dilimpahkan": 12, "dikerjakan": 4, "dibiayai": 9, "menyampaikan": 20, "disampaikan": 30, "mengikuti": 5,
-    "menugaskan": 7, "mengelola": 11, "melaksanakan": 40, "ditetapkan": 50, "pengawasan": 90, "teknis": 60,
-    "gwpp": 45, "apbn": 200, "nasional": 30, "main": 3, "dekonsentrasi": 80, "terpakai": 2,
+    "dilimpahkan": 12,
+    "dikerjakan": 4,
+    "dibiayai": 9,
+    "menyampaikan": 20,
+    "disampaikan": 30,
+    "mengikuti": 5,
+    "menugaskan": 7,
+    "mengelola": 11,
+    "melaksanakan": 40,
+    "ditetapkan": 50,
+    "pengawasan": 90,
+    "teknis": 60,
+    "gwpp": 45,
+    "apbn": 200,
+    "nasional": 30,
+    "main": 3,
+    "dekonsentrasi": 80,
+    "terpakai": 2,
 }
 TERMS = {"tugas pembantuan pusat": "Tugas Pembantuan Pusat"}
 
@@ -27,8 +42,15 @@ def text(normalizer: Normalizer, question: str) -> str:
 @pytest.mark.parametrize(
     ("chat", "standard"),
     [
-        ("yg", "yang"), ("gmn", "bagaimana"), ("blm", "belum"), ("udh", "sudah"), ("kudu", "harus"),
-        ("brp", "berapa"), ("dr", "dari"), ("scr", "secara"), ("aja", "saja"),
+        ("yg", "yang"),
+        ("gmn", "bagaimana"),
+        ("blm", "belum"),
+        ("udh", "sudah"),
+        ("kudu", "harus"),
+        ("brp", "berapa"),
+        ("dr", "dari"),
+        ("scr", "secara"),
+        ("aja", "saja"),
     ],
 )
 def test_chat_spelling_becomes_standard_indonesian(normalizer, chat, standard):

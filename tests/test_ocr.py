@@ -82,10 +82,14 @@ def test_scanned_pdfs_and_a_photo_become_followups_and_cited_articles(
     # The minutes' ruled follow-up table on a tilted, speckled page 2 feeds the follow-up store.
     assert followups(store, MINUTES_DOC) == {
         "Mengaktifkan akun sistem pelaporan untuk seluruh kabupaten/kota": (
-            ["Bappeda Provinsi Jawa Tengah"], date(2024, 3, 22)),
+            ["Bappeda Provinsi Jawa Tengah"],
+            date(2024, 3, 22),
+        ),
         "Menyampaikan laporan realisasi triwulan I": (["Bappeda Kabupaten Semarang"], date(2024, 4, 15)),
         "Menyusun panduan pengisian laporan elektronik": (
-            ["Biro Pemerintahan Sekretariat Daerah Provinsi Jawa Tengah"], date(2024, 4, 30)),
+            ["Biro Pemerintahan Sekretariat Daerah Provinsi Jawa Tengah"],
+            date(2024, 4, 30),
+        ),
     }
     # The photographed recommendation list: its items, units and deadlines.
     [photo] = [f for f in report.files if f.path.endswith(".jpg")]
@@ -123,8 +127,16 @@ def test_scanned_pdfs_and_a_photo_become_followups_and_cited_articles(
 def test_a_mixed_pdf_keeps_its_text_layer_and_reads_the_scanned_page(
     ocr_cache: Path, regulation_jpegs: list[bytes]
 ) -> None:
-    typed = PdfReader(io.BytesIO(pdf_bytes(["PERATURAN CONTOH\nNOMOR 5 TAHUN 2024\nTENTANG\nPELAPORAN\n\nPasal 1\n"
-                                            "Teks halaman pertama dari lapisan teks."])))
+    typed = PdfReader(
+        io.BytesIO(
+            pdf_bytes(
+                [
+                    "PERATURAN CONTOH\nNOMOR 5 TAHUN 2024\nTENTANG\nPELAPORAN\n\nPasal 1\n"
+                    "Teks halaman pertama dari lapisan teks."
+                ]
+            )
+        )
+    )
     scan = PdfReader(io.BytesIO(jpeg_pdf(regulation_jpegs[1:])))
     writer = PdfWriter()
     writer.add_page(typed.pages[0])
@@ -231,16 +243,23 @@ def test_layout_reads_label_colon_value_lines_and_joins_wrapped_table_cells() ->
         [
             box(": Kamis, 7 Maret 2024", 400, 102, 700),  # a little lower than its label: still the same line
             box("Hari/Tanggal", 100, 100, 300),
-            box("No", 100, 200, 140), box("Tindak Lanjut", 200, 200, 420), box("PIC", 700, 200, 760),
+            box("No", 100, 200, 140),
+            box("Tindak Lanjut", 200, 200, 420),
+            box("PIC", 700, 200, 760),
             box("Batas Waktu", 900, 200, 1080),
-            box("1", 100, 250, 120), box("Menyusun laporan realisasi", 200, 250, 600),
-            box("Bappeda Kab. Kendal", 700, 250, 880), box("5 April 2024", 900, 250, 1060),
+            box("1", 100, 250, 120),
+            box("Menyusun laporan realisasi", 200, 250, 600),
+            box("Bappeda Kab. Kendal", 700, 250, 880),
+            box("5 April 2024", 900, 250, 1060),
             box("anggaran tahun 2023", 200, 290, 500),  # the second line of the cell above
-            box("2", 100, 340, 120), box("Memverifikasi data", 200, 340, 480),
-            box("Inspektorat", 700, 340, 850), box("30 Mei 2024", 900, 340, 1050),
+            box("2", 100, 340, 120),
+            box("Memverifikasi data", 200, 340, 480),
+            box("Inspektorat", 700, 340, 850),
+            box("30 Mei 2024", 900, 340, 1050),
             box("Demikian notulen ini dibuat untuk dilaksanakan sebagaimana mestinya.", 100, 420, 1100),
         ],
-        1240, 1754,
+        1240,
+        1754,
     )
 
     assert [line.text for line in page_lines(page)] == [

@@ -209,7 +209,15 @@ def test_cli_prints_one_json_summary_and_exit_status_reports_failures(settings, 
     assert ok.returncode == 0, ok.stderr
     summary = json.loads(ok.stdout)
     assert set(summary) == {
-        "added", "updated", "unchanged", "removed", "failed", "skipped", "documents", "passages", "followups",
+        "added",
+        "updated",
+        "unchanged",
+        "removed",
+        "failed",
+        "skipped",
+        "documents",
+        "passages",
+        "followups",
         "seconds",
     }
     assert summary["added"] == 2

@@ -21,9 +21,28 @@ SAMPLE = Path(__file__).parent.parent / "sample" / "regulasi"
 
 # Every (pasal, ayat) of the batang tubuh of the fixture "Peraturan Contoh 3/2023", in document order.
 ARSIP_BODY = [
-    ("1", None), ("2", "1"), ("2", "2"), ("2", "3"), ("3", None), ("4", "1"), ("4", "2"), ("4", "3"),
-    ("5", None), ("5A", None), ("6", "1"), ("6", "2"), ("7", "1"), ("7", "2"), ("7", "3"), ("7", "4"),
-    ("8", None), ("9", "1"), ("9", "2"), ("10", None), ("11", None), ("12", None),
+    ("1", None),
+    ("2", "1"),
+    ("2", "2"),
+    ("2", "3"),
+    ("3", None),
+    ("4", "1"),
+    ("4", "2"),
+    ("4", "3"),
+    ("5", None),
+    ("5A", None),
+    ("6", "1"),
+    ("6", "2"),
+    ("7", "1"),
+    ("7", "2"),
+    ("7", "3"),
+    ("7", "4"),
+    ("8", None),
+    ("9", "1"),
+    ("9", "2"),
+    ("10", None),
+    ("11", None),
+    ("12", None),
 ]
 
 
@@ -60,7 +79,11 @@ def noisy() -> Document:
 
 def test_identity_of_a_clean_regulation(clean: Document) -> None:
     assert (clean.doc, clean.doc_type, clean.jenis, clean.nomor, clean.tahun) == (
-        "CONTOH 3/2023", "CONTOH", "Peraturan Contoh", "3", 2023
+        "CONTOH 3/2023",
+        "CONTOH",
+        "Peraturan Contoh",
+        "3",
+        2023,
     )
     assert clean.title == "Pengelolaan Arsip Kegiatan Dekonsentrasi (Teks Uji)"
     assert clean.warnings == []
@@ -170,7 +193,9 @@ def test_each_passage_carries_the_whole_article_and_its_headings(clean: Document
     assert "(1) Arsip Kegiatan disimpan di ruang arsip yang terkunci." in ayat.parent_text
     assert "(3) Ketentuan sebagaimana dimaksud" in ayat.parent_text
     assert (ayat.bab, ayat.bagian, ayat.paragraf) == (
-        "BAB II PENGELOLAAN ARSIP", "Bagian Kedua Penyimpanan Arsip", "Paragraf 1 Penyimpanan Fisik"
+        "BAB II PENGELOLAAN ARSIP",
+        "Bagian Kedua Penyimpanan Arsip",
+        "Paragraf 1 Penyimpanan Fisik",
     )
     assert passage(clean, "CONTOH 3/2023 Pasal 5A").paragraf == "Paragraf 2 Penyimpanan Elektronik"
     first = passage(clean, "CONTOH 3/2023 Pasal 1")
@@ -373,16 +398,37 @@ def test_amending_regulation_keeps_roman_articles_and_nested_text() -> None:
 def test_sample_regulation_parses_perfectly() -> None:
     doc = parse_file(SAMPLE / "contoh-1-2024.md")
     assert (doc.doc, doc.title, doc.warnings) == (
-        "CONTOH 1/2024", "Pedoman Dekonsentrasi dan Tugas Pembantuan (Teks Latihan)", []
+        "CONTOH 1/2024",
+        "Pedoman Dekonsentrasi dan Tugas Pembantuan (Teks Latihan)",
+        [],
     )
     assert body_keys(doc) == [
-        ("1", None), ("2", None), ("3", "1"), ("3", "2"), ("3", "3"), ("4", "1"), ("4", "2"), ("5", "1"),
-        ("5", "2"), ("5", "3"), ("6", None), ("7", "1"), ("7", "2"), ("7", "3"), ("8", "1"), ("8", "2"),
-        ("9", "1"), ("9", "2"), ("10", None), ("11", None),
+        ("1", None),
+        ("2", None),
+        ("3", "1"),
+        ("3", "2"),
+        ("3", "3"),
+        ("4", "1"),
+        ("4", "2"),
+        ("5", "1"),
+        ("5", "2"),
+        ("5", "3"),
+        ("6", None),
+        ("7", "1"),
+        ("7", "2"),
+        ("7", "3"),
+        ("8", "1"),
+        ("8", "2"),
+        ("9", "1"),
+        ("9", "2"),
+        ("10", None),
+        ("11", None),
     ]
     definitions = passage(doc, "CONTOH 1/2024 Pasal 1").text
-    assert "2. Dekonsentrasi adalah pelimpahan sebagian urusan pemerintahan dari Pemerintah Pusat kepada gubernur" \
+    assert (
+        "2. Dekonsentrasi adalah pelimpahan sebagian urusan pemerintahan dari Pemerintah Pusat kepada gubernur"
         in definitions
+    )
     assert "3. Tugas Pembantuan adalah penugasan" in definitions
     assert "GWPP" in definitions
     assert "paling lambat bulan Oktober" in passage(doc, "CONTOH 1/2024 Pasal 3 ayat (1)").text
@@ -390,17 +436,38 @@ def test_sample_regulation_parses_perfectly() -> None:
     assert [p.label for p in doc.passages if p.part == PENJELASAN_UMUM] == ["Penjelasan Umum CONTOH 1/2024"]
     assert passage(doc, "Penjelasan CONTOH 1/2024 Pasal 3 ayat (1)").text.startswith('Yang dimaksud dengan "rencana')
     assert [p.pasal for p in doc.passages if p.part == PENJELASAN and p.text == "Cukup jelas."] == [
-        "1", "2", "3", "3", "4", "5", "6", "7", "8", "9", "10", "11"
+        "1",
+        "2",
+        "3",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "11",
     ]
 
 
 def test_sample_old_regulation_parses_perfectly() -> None:
     doc = parse_file(SAMPLE / "contoh-2-2010.md")
     assert (doc.doc, doc.title, doc.warnings, doc.revokes) == (
-        "CONTOH 2/2010", "Tata Cara Dekonsentrasi (Teks Latihan)", [], []
+        "CONTOH 2/2010",
+        "Tata Cara Dekonsentrasi (Teks Latihan)",
+        [],
+        [],
     )
     assert body_keys(doc) == [
-        ("1", None), ("2", "1"), ("2", "2"), ("3", None), ("4", "1"), ("4", "2"), ("5", None), ("6", None)
+        ("1", None),
+        ("2", "1"),
+        ("2", "2"),
+        ("3", None),
+        ("4", "1"),
+        ("4", "2"),
+        ("5", None),
+        ("6", None),
     ]
     assert not [p for p in doc.passages if p.part != BATANG_TUBUH]
 

@@ -140,9 +140,7 @@ async def test_an_official_is_answered_by_separate_services_and_an_upload_change
                 assert "CONTOH 11/2024" not in unknown["text"]
 
                 # The admin uploads a regulation through the bot; the bot process ingests it itself.
-                await telegram.send_document(
-                    admin, UPLOADED.encode(), filename="contoh-11-2024.md", caption="/ingest"
-                )
+                await telegram.send_document(admin, UPLOADED.encode(), filename="contoh-11-2024.md", caption="/ingest")
                 _, done = await telegram.wait_for_messages(admin, 2, timeout=180)
                 assert "Dokumen baru ditambahkan" in done["text"], done["text"]
 

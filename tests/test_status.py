@@ -218,8 +218,10 @@ def test_status_only_sources_change_what_answers_say(env):
 
     # An amended article: the wording in force first, citing both; the original one button away.
     amended = assistant.ask("Pasal 3 CONTOH 3/2020")
-    assert labels(amended) == ["CONTOH 3/2020 Pasal 3 sebagaimana diubah dengan CONTOH 7/2022 Pasal I angka 1",
-                               "CONTOH 3/2020 Pasal 3"]
+    assert labels(amended) == [
+        "CONTOH 3/2020 Pasal 3 sebagaimana diubah dengan CONTOH 7/2022 Pasal I angka 1",
+        "CONTOH 3/2020 Pasal 3",
+    ]
     assert amended.answer.index("28 Februari") < amended.answer.index("31 Maret")
     assert "(bunyi sebelum diubah)" in amended.answer
     assert amended.notices == ["Perhatian: CONTOH 3/2020 Pasal 3 telah diubah dengan CONTOH 7/2022 Pasal I angka 1."]
@@ -246,9 +248,13 @@ def test_status_command_lists_changes_article_by_article(env):
     read_status_sources(store, [archive])
     run = subprocess.run(
         [sys.executable, "-m", "knowledge", "status", "Peraturan Contoh Nomor 3 Tahun 2020", "--json"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
         env={
-            "DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.db_url, "PRIMARY_DOCUMENT": "CONTOH 3/2020",
+            "DATA_DIR": str(settings.data_dir),
+            "DATABASE_URL": settings.db_url,
+            "PRIMARY_DOCUMENT": "CONTOH 3/2020",
             "PATH": "/usr/bin:/bin",
         },
     )

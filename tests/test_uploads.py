@@ -295,8 +295,14 @@ def test_officials_who_asked_about_a_changed_article_are_found(tmp_path: Path, e
     def asked(user_id: int, question: str, label: str, pasal: str | None) -> None:
         cited = {"id": "x", "doc": "CONTOH 9/2024", "pasal": pasal, "ayat": None, "label": label}
         users.save_answer(
-            chat_id=user_id, user_id=user_id, question=question, answer="-", mode="extractive",
-            abstained=False, citations=[cited], notices=[],
+            chat_id=user_id,
+            user_id=user_id,
+            question=question,
+            answer="-",
+            mode="extractive",
+            abstained=False,
+            citations=[cited],
+            notices=[],
         )
 
     asked(1, "Kapan laporan disampaikan?", "CONTOH 9/2024 Pasal 2 ayat (2)", "2")  # same article, other ayat

@@ -54,7 +54,11 @@ def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
 def ingest_process(folder: Path, data_dir: Path, **extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "ingest", str(folder), "--json"],
-        cwd=ROOT, env=env_for(data_dir, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env_for(data_dir, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -138,11 +142,17 @@ def test_an_upload_waits_for_an_ingest_in_another_process(folder_and_settings):
     assert not Pipeline(store).run([folder]).failed
     # Another process takes the writer lock for a moment, as a long command-line ingest would.
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from knowledge.config import Settings; from knowledge.index.store import KnowledgeStore\n"
-         f"s = KnowledgeStore(Settings(data_dir={str(settings.data_dir)!r}, _env_file=None))\n"
-         "with s.writing('ingest'):\n    print('held', flush=True); time.sleep(3)"],
-        cwd=ROOT, env=env_for(settings.data_dir), stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import time\nfrom knowledge.config import Settings\nfrom knowledge.index.store import KnowledgeStore\n"
+            f"s = KnowledgeStore(Settings(data_dir={str(settings.data_dir)!r}, _env_file=None))\n"
+            "with s.writing('ingest'):\n    print('held', flush=True); time.sleep(3)",
+        ],
+        cwd=ROOT,
+        env=env_for(settings.data_dir),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     progress = Progress()

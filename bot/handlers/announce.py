@@ -172,9 +172,7 @@ async def unsupported_content(update: Update, context: BotContext) -> int:
     return CONTENT
 
 
-async def _take_content(
-    update: Update, context: BotContext, source: Message, *, strip_command: bool = False
-) -> int:
+async def _take_content(update: Update, context: BotContext, source: Message, *, strip_command: bool = False) -> int:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     content = _content_of(source, strip_command)
@@ -496,9 +494,7 @@ async def on_stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(texts.ANN_STALE, show_alert=True)
 
 
-async def _show(
-    update: Update, context: BotContext, draft: dict, view: str, *, alert: str | None = None
-) -> int:
+async def _show(update: Update, context: BotContext, draft: dict, view: str, *, alert: str | None = None) -> int:
     """Switch the panel (the message with the buttons) to another view."""
     query = update.callback_query
     assert query is not None
@@ -561,9 +557,7 @@ def _role_counts(announcements: AnnouncementStore) -> dict[str, int]:
     return counts
 
 
-async def _confirm_panel(
-    context: BotContext, update: Update, draft: dict
-) -> tuple[str, InlineKeyboardMarkup]:
+async def _confirm_panel(context: BotContext, update: Update, draft: dict) -> tuple[str, InlineKeyboardMarkup]:
     mandatory = bool(draft.get("mandatory"))
     audience = Audience.from_json(draft["audience"])
     selection = await asyncio.to_thread(store(context).select, audience, mandatory=mandatory)

@@ -172,7 +172,12 @@ async def send_answer(update: Update, svc: Services, reply: Reply) -> None:
         await message.reply_text(part, reply_markup=keyboard if last else None, do_quote=quote and number == 1)
     log.info(
         "answered %s in chat %s: mode=%s abstained=%s citations=%d parts=%d %.0f ms",
-        answer_id, chat.id, answer.mode, answer.abstained, len(citations), len(parts),
+        answer_id,
+        chat.id,
+        answer.mode,
+        answer.abstained,
+        len(citations),
+        len(parts),
         answer.timings_ms.get("total", 0.0),
     )
 

@@ -294,9 +294,7 @@ def _rows(context: BotContext, user: User, state: dict[str, Any], code: str) -> 
     return rows
 
 
-def _list_screen(
-    context: BotContext, user: User, state: dict[str, Any], code: str, page: int
-) -> Screen | None:
+def _list_screen(context: BotContext, user: User, state: dict[str, Any], code: str, page: int) -> Screen | None:
     """The screen for a filter and page; None when an unfiltered first look finds nothing at all."""
     today = local_today(context.application)
     secretariat = may_manage_followups(user)
@@ -473,9 +471,7 @@ async def _edit(update: Update, context: BotContext, user: User, rest: str) -> N
     await _change_words(update, context, user, row, change)
 
 
-async def _change_words(
-    update: Update, context: BotContext, user: User, row: FollowUpRow, words: str
-) -> None:
+async def _change_words(update: Update, context: BotContext, user: User, row: FollowUpRow, words: str) -> None:
     """ "tenggat 30 April 2024", "unit A, B", "status berjalan", "selesai catatan", "batal catatan"."""
     message = update.effective_message
     assert message is not None

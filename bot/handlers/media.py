@@ -26,8 +26,18 @@ UNSUPPORTED = (
 
 def media_kind(message: Message) -> str:
     # animation before document: Telegram sends a GIF as both
-    for kind in ("sticker", "photo", "voice", "audio", "video", "video_note", "animation", "document",
-                 "location", "contact"):
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "audio",
+        "video",
+        "video_note",
+        "animation",
+        "document",
+        "location",
+        "contact",
+    ):
         if getattr(message, kind, None):
             return kind
     return "document"

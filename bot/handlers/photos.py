@@ -123,15 +123,20 @@ async def _read(context: BotContext, album: _Album) -> None:
     token = secrets.token_urlsafe(6)
     offer = {"photos": file_ids, "name": album.name, "chat_id": album.chat_id, "message_id": album.message_id}
     svc.users.set_state("photo-offer", token, offer, ttl=OFFER_TTL)
-    keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.PHOTO_CONFIRM_BUTTON, callback_data=f"{PREFIX}:{CONFIRM}:{token}"),
-        InlineKeyboardButton(texts.PHOTO_CANCEL_BUTTON, callback_data=f"{PREFIX}:{CANCEL}:{token}"),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.PHOTO_CONFIRM_BUTTON, callback_data=f"{PREFIX}:{CONFIRM}:{token}"),
+                InlineKeyboardButton(texts.PHOTO_CANCEL_BUTTON, callback_data=f"{PREFIX}:{CANCEL}:{token}"),
+            ]
+        ]
+    )
     parts = pack(_preview_blocks(preview))
     for number, part in enumerate(parts, start=1):
         last = number == len(parts)
-        await context.bot.send_message(album.chat_id, part, reply_parameters=_reply_to(album),
-                                       reply_markup=keyboard if last else None)
+        await context.bot.send_message(
+            album.chat_id, part, reply_parameters=_reply_to(album), reply_markup=keyboard if last else None
+        )
 
 
 def _preview_blocks(preview: PhotoPreview) -> list[str]:
@@ -139,8 +144,9 @@ def _preview_blocks(preview: PhotoPreview) -> list[str]:
     head = [texts.PHOTO_PREVIEW.format(pages=len(preview.pages), confidence=confidence)]
     if preview.identity and preview.kind:
         followups = texts.PHOTO_FOLLOWUPS.format(count=preview.followups) if preview.followups else ""
-        head.append(texts.PHOTO_RECOGNISED.format(kind=esc(preview.kind), identity=esc(preview.identity),
-                                                  followups=followups))
+        head.append(
+            texts.PHOTO_RECOGNISED.format(kind=esc(preview.kind), identity=esc(preview.identity), followups=followups)
+        )
     else:
         head.append(texts.PHOTO_UNRECOGNISED)
     blocks = ["\n".join(head)]
@@ -190,8 +196,15 @@ async def _ingest(context: BotContext, offer: dict[str, Any]) -> None:
         pdf = await asyncio.to_thread(photos_pdf, photos)
         progress.done("diunduh")
         async with documents._lock(context):  # one knowledge-base job at a time, with the uploads
-            work = asyncio.to_thread(ingest_upload, svc.assistant.store, svc.settings, pdf, name, progress,
-                                     refuse=documents._refusal(svc, chat_id))
+            work = asyncio.to_thread(
+                ingest_upload,
+                svc.assistant.store,
+                svc.settings,
+                pdf,
+                name,
+                progress,
+                refuse=documents._refusal(svc, chat_id),
+            )
             report = await status.follow(work, svc.settings.upload_progress_seconds)
     except Exception:
         log.exception("ingesting the photos %s failed", name)

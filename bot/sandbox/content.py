@@ -13,8 +13,16 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 _INLINE_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 
 
@@ -51,7 +59,9 @@ def format_text(
 
 def _checked_entities(entities: Any) -> list[JSON]:
     if not isinstance(entities, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("type"), str) and isinstance(e.get("offset"), int)
+        isinstance(e, dict)
+        and isinstance(e.get("type"), str)
+        and isinstance(e.get("offset"), int)
         and isinstance(e.get("length"), int)
         for e in entities
     ):

@@ -24,18 +24,56 @@ from bot.sandbox.world import World
 Handler = Callable[[Params], Any | Awaitable[Any]]
 
 METHODS = (
-    "getMe", "logOut", "close", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
-    "sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage", "sendChatAction",
-    "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "deleteMessage", "deleteMessages",
-    "answerCallbackQuery", "getFile", "getChat", "getChatMember", "getChatAdministrators", "getChatMemberCount",
-    "leaveChat", "setMyCommands", "getMyCommands", "deleteMyCommands", "setChatMenuButton", "getChatMenuButton",
-    "setMyDescription", "setMyShortDescription", "setMyName",
+    "getMe",
+    "logOut",
+    "close",
+    "getUpdates",
+    "setWebhook",
+    "deleteWebhook",
+    "getWebhookInfo",
+    "sendMessage",
+    "sendDocument",
+    "sendPhoto",
+    "copyMessage",
+    "forwardMessage",
+    "sendChatAction",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "deleteMessage",
+    "deleteMessages",
+    "answerCallbackQuery",
+    "getFile",
+    "getChat",
+    "getChatMember",
+    "getChatAdministrators",
+    "getChatMemberCount",
+    "leaveChat",
+    "setMyCommands",
+    "getMyCommands",
+    "deleteMyCommands",
+    "setChatMenuButton",
+    "getChatMenuButton",
+    "setMyDescription",
+    "setMyShortDescription",
+    "setMyName",
 )
 # Calls that put a new message into a chat: they count against flood limits.
 SENDING_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage"})
 CHAT_ACTIONS = frozenset(
-    {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
-     "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
 )
 MAX_DOWNLOAD = 20 * 1024 * 1024
 _CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "document", "photo", "sticker", "voice")
@@ -439,8 +477,11 @@ class BotApi:
         chat = self.world.chat(p.chat_id())
         info = {**chat.to_dict(), "accent_color_id": 0, "max_reaction_count": 11}
         info["accepted_gift_types"] = {
-            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-            "premium_subscription": False, "gifts_from_channels": False,
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
         }
         return info
 
@@ -564,9 +605,17 @@ class BotApi:
 
 
 _ADMIN_RIGHTS: JSON = {
-    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
-    "can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False,
-    "can_change_info": True, "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-    "can_delete_stories": False, "can_pin_messages": True,
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
 }
-

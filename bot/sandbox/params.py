@@ -16,17 +16,57 @@ from typing import Any
 from bot.sandbox.errors import bad_request
 
 _INT_FIELDS = frozenset(
-    {"chat_id", "from_chat_id", "message_id", "user_id", "offset", "limit", "timeout", "cache_time",
-     "max_connections", "message_thread_id", "reply_to_message_id", "until_date", "duration", "width", "height"}
+    {
+        "chat_id",
+        "from_chat_id",
+        "message_id",
+        "user_id",
+        "offset",
+        "limit",
+        "timeout",
+        "cache_time",
+        "max_connections",
+        "message_thread_id",
+        "reply_to_message_id",
+        "until_date",
+        "duration",
+        "width",
+        "height",
+    }
 )
 _BOOL_FIELDS = frozenset(
-    {"disable_notification", "protect_content", "show_alert", "drop_pending_updates", "disable_web_page_preview",
-     "allow_sending_without_reply", "disable_content_type_detection", "has_spoiler", "show_caption_above_media",
-     "allow_paid_broadcast", "remove_caption", "only_if_banned", "revoke_messages"}
+    {
+        "disable_notification",
+        "protect_content",
+        "show_alert",
+        "drop_pending_updates",
+        "disable_web_page_preview",
+        "allow_sending_without_reply",
+        "disable_content_type_detection",
+        "has_spoiler",
+        "show_caption_above_media",
+        "allow_paid_broadcast",
+        "remove_caption",
+        "only_if_banned",
+        "revoke_messages",
+    }
 )
 _JSON_FIELDS = frozenset(
-    {"reply_markup", "entities", "caption_entities", "reply_parameters", "link_preview_options", "commands",
-     "scope", "allowed_updates", "menu_button", "media", "message_ids", "rights", "reaction"}
+    {
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "reply_parameters",
+        "link_preview_options",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "menu_button",
+        "media",
+        "message_ids",
+        "rights",
+        "reaction",
+    }
 )
 # Telegram's own wording where it has one; other fields get "can't parse <field> JSON object".
 _JSON_ERRORS = {

@@ -450,9 +450,7 @@ class BotApiServer:
     def _chat_for(self, user: FakeUser, chat: ChatRef | None) -> FakeChat:
         return self.chat(user) if chat is None else self.chat(chat)
 
-    def _user_message(
-        self, user: FakeUser, chat: FakeChat, body: JSON, reply_to: JSON | int | None = None
-    ) -> JSON:
+    def _user_message(self, user: FakeUser, chat: FakeChat, body: JSON, reply_to: JSON | int | None = None) -> JSON:
         if chat.is_private:
             if chat.id != user.id:
                 raise ValueError(f"{user.first_name} cannot write in another user's private chat")
@@ -493,9 +491,7 @@ class BotApiServer:
 
     # ================================================================== what the bot did
 
-    def calls(
-        self, method: str | None = None, *, chat: ChatRef | None = None, ok: bool | None = None
-    ) -> list[BotCall]:
+    def calls(self, method: str | None = None, *, chat: ChatRef | None = None, ok: bool | None = None) -> list[BotCall]:
         """Logged bot calls, filtered by method name (case-insensitive), chat and outcome."""
         chat_id = None if chat is None else self._chat_id(chat)
         return [
@@ -681,9 +677,7 @@ class BotApiServer:
     ) -> Fault:
         """Answer 429 "Too Many Requests: retry after N" (PTB raises RetryAfter)."""
         error = flood(retry_after)
-        return self.inject_fault(
-            429, error.description, method=method, chat=chat, times=times, retry_after=retry_after
-        )
+        return self.inject_fault(429, error.description, method=method, chat=chat, times=times, retry_after=retry_after)
 
     @_sync_on_server_loop
     def clear_faults(self) -> None:

@@ -65,8 +65,16 @@ class Style:
         return f"\x1b[2m{text}\x1b[0m" if self.ansi else text
 
 
-_ANSI = {"bold": "1", "italic": "3", "underline": "4", "strikethrough": "9", "code": "36", "pre": "36",
-         "text_link": "4", "spoiler": "7"}
+_ANSI = {
+    "bold": "1",
+    "italic": "3",
+    "underline": "4",
+    "strikethrough": "9",
+    "code": "36",
+    "pre": "36",
+    "text_link": "4",
+    "spoiler": "7",
+}
 
 
 def render_text(message: JSON, style: Style) -> str:
@@ -419,8 +427,7 @@ def banner(server: BotApiServer, user: FakeUser) -> str:
             f"Anda masuk sebagai \u201c{user.first_name}\u201d dan otomatis terdaftar sebagai admin.",
             "Ketik pertanyaan lalu tekan Enter, misalnya: Apa yang dimaksud dengan dekonsentrasi?",
             "Tekan tombol dengan nomornya (/tekan 2 atau #2). Perintah: /bantuan, /sumber, /pasal 3 ayat 1.",
-            "Peran lain: /sebagai sekretariat, /sebagai pejabat, /sebagai tamu. Berkas: /kirim PATH. "
-            "Jam: /waktu +2d.",
+            "Peran lain: /sebagai sekretariat, /sebagai pejabat, /sebagai tamu. Berkas: /kirim PATH. Jam: /waktu +2d.",
             "Keluar: /keluar (atau Ctrl+D).",
             "",
         ]

@@ -184,4 +184,3 @@ class WebhookDeliverer:
                 return f"Wrong response from the webhook: {response.status} {response.reason}"
         except (aiohttp.ClientError, TimeoutError) as error:
             return f"Connection failed: {error}"
-

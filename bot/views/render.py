@@ -102,9 +102,7 @@ def section_blocks(title: str, text: str, limit: int = MAX_MESSAGE) -> list[str]
     return [f"{title_html}\n{blocks[0]}", *blocks[1:]]
 
 
-def plain_blocks(
-    text: str, limit: int = MAX_MESSAGE, paragraph: Callable[[str], str] = esc
-) -> list[str]:
+def plain_blocks(text: str, limit: int = MAX_MESSAGE, paragraph: Callable[[str], str] = esc) -> list[str]:
     """Escaped paragraphs of plain text, each cut further until it fits in `limit`."""
     blocks: list[str] = []
     for para in re.split(r"\n\s*\n", text.strip()):

@@ -14,9 +14,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
 def parse_generic(pages: list[Page], source: str, content_hash: str = "") -> Document:
     title = _title(pages) or Path(source).stem.replace("-", " ").replace("_", " ").strip()
-    document = Document(
-        doc=title[:120], title=title, doc_type=DOKUMEN, source=source, content_hash=content_hash
-    )
+    document = Document(doc=title[:120], title=title, doc_type=DOKUMEN, source=source, content_hash=content_hash)
     section: str | None = None
     buffer: list[str] = []
     buffer_page: int | None = None
@@ -25,9 +23,7 @@ def parse_generic(pages: list[Page], source: str, content_hash: str = "") -> Doc
         text = "\n".join(buffer).strip()
         if text:
             for chunk in _split(text):
-                document.passages.append(
-                    Passage(text=chunk, section=section, page=buffer_page, parent_text=text)
-                )
+                document.passages.append(Passage(text=chunk, section=section, page=buffer_page, parent_text=text))
         buffer.clear()
 
     for page in pages:

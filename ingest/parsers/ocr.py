@@ -16,13 +16,12 @@ from collections.abc import Callable
 
 PAGE_BREAK = "\f"
 
-_MONTHS = (
-    "Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Nopember|Desember"
-)
+_MONTHS = "Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Nopember|Desember"
 
 # Letters that OCR commonly produces in place of digits inside numbers.
-_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "t": "1", "T": "1", "U": "1",
-                                   "O": "0", "o": "0"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"l": "1", "I": "1", "i": "1", "|": "1", "t": "1", "T": "1", "U": "1", "O": "0", "o": "0"}
+)
 # Inside a year (see _year): the common look-alikes anywhere, the rarer ones only in the last position.
 _YEAR_HEAD = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1"})
 _YEAR_TAIL = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1", "S": "5", "T": "7", "Z": "2"})
@@ -58,7 +57,7 @@ def _year(match: re.Match[str]) -> str:
 def _unglue_month(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     before = " " if start and text[start - 1].isdigit() else ""
-    after = " " if re.match(r"[\dOl]\w{3}\b", text[end:end + 5]) else ""
+    after = " " if re.match(r"[\dOl]\w{3}\b", text[end : end + 5]) else ""
     return before + match.group(0) + after
 
 
@@ -67,16 +66,24 @@ def _unglue_month(match: re.Match[str]) -> str:
 # megabytes, and a leading assertion makes `re` test every position.
 _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # Running page headers with a page number: "PRESIDEN REPUBLIK INDONESIA -7-" (PRESIDEN removed below).
-    (re.compile(r"R\s?E\s?P\s?U\s?B\s?(?:L\s?I|U)\s?K\s+I\s?N\s?[DO]\s?O\s?N\s?E\s?S\s?I\s?A?\s*-\s?\d{1,3}\s?-(?=\s)"),
-     "REPUBLIK INDONESIA"),
+    (
+        re.compile(
+            r"R\s?E\s?P\s?U\s?B\s?(?:L\s?I|U)\s?K\s+I\s?N\s?[DO]\s?O\s?N\s?E\s?S\s?I\s?A?\s*-\s?\d{1,3}\s?-(?=\s)"
+        ),
+        "REPUBLIK INDONESIA",
+    ),
     # Bare page numbers "- 7 -" between words, and the publisher's footer.
     (re.compile(r"-(?<=\s-)\s?\d{1,3}\s?-(?=\s)"), " "),
     (re.compile(r"https?://www\.peraturan\.go\.id/?|www\.peraturan\.go\.id/?"), " "),
     # A running "PRESIDEN REPUBLIK INDONESIA" header inside the text (never after PERATURAN/KEPUTUSAN/INSTRUKSI,
     # where it names the kind of regulation, and never before a comma, where it signs the regulation).
-    (re.compile(r"P(?<=\sP)(?<!PERATURAN P)(?<!KEPUTUSAN P)(?<!INSTRUKSI P)(?<!PENETAPAN P)"
-                r"\s?R\s?E\s?S\s?[I1l]\s?[DO0]\s?E\s?N\s+REPUB(?:LIK|UK)\s+IN[DO]ONES\w*(?=\s+[^,\s])"),
-     " "),
+    (
+        re.compile(
+            r"P(?<=\sP)(?<!PERATURAN P)(?<!KEPUTUSAN P)(?<!INSTRUKSI P)(?<!PENETAPAN P)"
+            r"\s?R\s?E\s?S\s?[I1l]\s?[DO0]\s?E\s?N\s+REPUB(?:LIK|UK)\s+IN[DO]ONES\w*(?=\s+[^,\s])"
+        ),
+        " ",
+    ),
     # The dataset's watermark, and quotes inside upper-case words ('KE"TENTUAN').
     (re.compile(r"DISTRIBUSI\s+I{1,3}\b"), " "),
     (re.compile(r'"(?<=[A-Z]")(?=[A-Z]{2})'), ""),
@@ -126,7 +133,7 @@ def _drop_catchwords(text: str) -> tuple[str, int]:
         if mark.start() < pos or mark.start() == 0 or text[mark.start() - 1].isspace():
             continue
         line_start = max(pos, text.rfind("\n", 0, mark.start()) + 1, mark.start() - 120)
-        words = text[line_start: mark.start()].split(" ")
+        words = text[line_start : mark.start()].split(" ")
         for count in (3, 2, 1):
             if len(words) < count or not all(words[-count:]):
                 continue

@@ -35,8 +35,11 @@ UMUM_MAX_CHARS = 1500  # size of one Penjelasan Umum passage
 
 # (pattern on the upper-cased kind phrase, abbreviation, full name or None to use the phrase itself). Order matters.
 _JENIS: list[tuple[re.Pattern[str], str, str | None]] = [
-    (re.compile(r"PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG$"), "PERPU",
-     "Peraturan Pemerintah Pengganti Undang-Undang"),
+    (
+        re.compile(r"PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG$"),
+        "PERPU",
+        "Peraturan Pemerintah Pengganti Undang-Undang",
+    ),
     (re.compile(r"PERATURAN PEMERINTAH$"), "PP", "Peraturan Pemerintah"),
     (re.compile(r"UNDANG-UNDANG DARURAT$"), "UUDRT", "Undang-Undang Darurat"),
     (re.compile(r"UNDANG-UNDANG$"), "UU", "Undang-Undang"),
@@ -58,13 +61,23 @@ _JENIS: list[tuple[re.Pattern[str], str, str | None]] = [
 
 # File-name prefixes ({jenis}-{tahun}-{nomor}.md) and the full names they stand for.
 _FILE_JENIS = {
-    "uu": "Undang-Undang", "perpu": "Peraturan Pemerintah Pengganti Undang-Undang",
-    "perppu": "Peraturan Pemerintah Pengganti Undang-Undang", "pp": "Peraturan Pemerintah",
-    "perpres": "Peraturan Presiden", "keppres": "Keputusan Presiden", "inpres": "Instruksi Presiden",
-    "permendagri": "Peraturan Menteri Dalam Negeri", "pmk": "Peraturan Menteri Keuangan",
-    "permenkes": "Peraturan Menteri Kesehatan", "permen": "Peraturan Menteri", "kepmen": "Keputusan Menteri",
-    "perda": "Peraturan Daerah", "pergub": "Peraturan Gubernur", "perbup": "Peraturan Bupati",
-    "perwali": "Peraturan Wali Kota", "contoh": "Peraturan Contoh",
+    "uu": "Undang-Undang",
+    "perpu": "Peraturan Pemerintah Pengganti Undang-Undang",
+    "perppu": "Peraturan Pemerintah Pengganti Undang-Undang",
+    "pp": "Peraturan Pemerintah",
+    "perpres": "Peraturan Presiden",
+    "keppres": "Keputusan Presiden",
+    "inpres": "Instruksi Presiden",
+    "permendagri": "Peraturan Menteri Dalam Negeri",
+    "pmk": "Peraturan Menteri Keuangan",
+    "permenkes": "Peraturan Menteri Kesehatan",
+    "permen": "Peraturan Menteri",
+    "kepmen": "Keputusan Menteri",
+    "perda": "Peraturan Daerah",
+    "pergub": "Peraturan Gubernur",
+    "perbup": "Peraturan Bupati",
+    "perwali": "Peraturan Wali Kota",
+    "contoh": "Peraturan Contoh",
 }
 
 
@@ -109,7 +122,7 @@ def looks_like_regulation(text: str) -> bool:
     """Cheap test used to route a file to this parser: an identity header, or several article headings."""
     head = text[:5000]
     for match in _ID_NUMBER.finditer(head):
-        run = head[max(0, match.start() - 150): match.start()]
+        run = head[max(0, match.start() - 150) : match.start()]
         if _JENIS_START.search(run) and re.search(r"\bPas[ae][lI1]\b", text):
             return True
     headings = len(_HEADING_PASAL.findall(text, 0, 200_000))
@@ -140,9 +153,16 @@ def parse_regulation(pages: list[Page], source: str, content_hash: str = "") -> 
         passages += _penjelasan_passages(text, layout, page_map, passages)
 
     doc = Document(
-        doc=identity.short_name, title=title, doc_type=identity.doc_type, jenis=identity.jenis,
-        nomor=identity.nomor, tahun=identity.tahun, passages=passages, warnings=warnings,
-        source=source, content_hash=content_hash,
+        doc=identity.short_name,
+        title=title,
+        doc_type=identity.doc_type,
+        jenis=identity.jenis,
+        nomor=identity.nomor,
+        tahun=identity.tahun,
+        passages=passages,
+        warnings=warnings,
+        source=source,
+        content_hash=content_hash,
     )
     doc.status_edges, unreadable = extract_status(passages, identity.short_name, title, classify_jenis, text)
     doc.revokes = [e.target for e in doc.status_edges if e.kind == REVOKED]
@@ -217,14 +237,14 @@ def _identity_from_text(text: str, layout: _Layout) -> Identity | None:
         regions.append((layout.penjelasan_start, min(len(text), layout.penjelasan_start + 1500)))
     for lo, hi in regions:
         for match in _ID_NUMBER.finditer(text, lo, hi):
-            run = re.search(r"(?:[A-Z][A-Z-]*[ \t\n]+){1,14}$", text[max(lo, match.start() - 200): match.start()])
+            run = re.search(r"(?:[A-Z][A-Z-]*[ \t\n]+){1,14}$", text[max(lo, match.start() - 200) : match.start()])
             if not run:
                 continue
             starts = list(_JENIS_START.finditer(run.group(0)))
             # "... TENTANG PERUBAHAN ATAS UNDANG-UNDANG NOMOR 23 TAHUN 2013" names another regulation.
             if not starts or "TENTANG" in run.group(0)[: starts[-1].start()]:
                 continue
-            kind = classify_jenis(run.group(0)[starts[-1].start():])
+            kind = classify_jenis(run.group(0)[starts[-1].start() :])
             raw = re.fullmatch(r"([0-9lIO]+?)([A-Z]?)", match.group("nomor"))
             nomor = ocr_digits(raw.group(1)) if raw else None
             if kind and nomor and raw:  # nomor implies raw
@@ -285,12 +305,56 @@ def _find_title(text: str, layout: _Layout) -> str:
 
 
 _SMALL_WORDS = {
-    "dan", "atau", "di", "ke", "dari", "yang", "untuk", "pada", "dalam", "sebagai", "antara", "serta", "atas",
-    "tentang", "oleh", "dengan", "bagi", "terhadap", "kepada", "melalui", "secara", "mengenai", "dan/atau",
+    "dan",
+    "atau",
+    "di",
+    "ke",
+    "dari",
+    "yang",
+    "untuk",
+    "pada",
+    "dalam",
+    "sebagai",
+    "antara",
+    "serta",
+    "atas",
+    "tentang",
+    "oleh",
+    "dengan",
+    "bagi",
+    "terhadap",
+    "kepada",
+    "melalui",
+    "secara",
+    "mengenai",
+    "dan/atau",
 }
 _ACRONYMS = {
-    "APBN", "APBD", "BUMN", "BUMD", "DKI", "RI", "NKRI", "TNI", "POLRI", "ASN", "PNS", "UMKM", "BPK", "DAK", "DAU",
-    "DPR", "DPD", "MPR", "KUHP", "GWPP", "DPRD", "PPN", "BLU", "NSPK", "SPM",
+    "APBN",
+    "APBD",
+    "BUMN",
+    "BUMD",
+    "DKI",
+    "RI",
+    "NKRI",
+    "TNI",
+    "POLRI",
+    "ASN",
+    "PNS",
+    "UMKM",
+    "BPK",
+    "DAK",
+    "DAU",
+    "DPR",
+    "DPD",
+    "MPR",
+    "KUHP",
+    "GWPP",
+    "DPRD",
+    "PPN",
+    "BLU",
+    "NSPK",
+    "SPM",
 }
 
 
@@ -303,8 +367,10 @@ def _title_case(raw: str) -> str:
     words = []
     for i, word in enumerate(raw.split()):
         core = word.strip("()\"',.;:")
-        if core in _ACRONYMS or (core.isalpha() and not re.search(r"[AEIOU]", core)) or re.fullmatch(
-            r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})", core
+        if (
+            core in _ACRONYMS
+            or (core.isalpha() and not re.search(r"[AEIOU]", core))
+            or re.fullmatch(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})", core)
         ):
             words.append(word)
         elif i > 0 and word.lower() in _SMALL_WORDS:
@@ -315,10 +381,10 @@ def _title_case(raw: str) -> str:
 
 
 def _join_hyphen(match: re.Match[str]) -> str:
-    """"UNDANG- UNDANG" is a reduplication (keep the hyphen); "PENYELENGGA- RAAN" is a word broken at a line end."""
+    """ "UNDANG- UNDANG" is a reduplication (keep the hyphen); "PENYELENGGA- RAAN" is a word broken at a line end."""
     text = match.string
     left = re.search(r"[A-Za-z]+$", text[: match.start()])
-    right = re.match(r"[A-Za-z]+", text[match.end():])
+    right = re.match(r"[A-Za-z]+", text[match.end() :])
     same = left and right and left.group(0).lower() == right.group(0).lower()
     return "-" if same else ""
 
@@ -413,14 +479,23 @@ _CONTENT_NEXT = (_After.EOL, _After.OK)  # a heading's number is followed by its
 def _candidates(text: str, lo: int, hi: int) -> Iterator[_Candidate]:
     for m in _PASAL.finditer(text, lo, hi):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[max(line_start, m.start() - 40): m.start()]
+        before = text[max(line_start, m.start() - 40) : m.start()]
         if _REF_BEFORE.search(before):
             continue
         prev_kind = _prev_kind(before)
         end = m.end("suffix") if m.group("suffix") else m.end("num")
-        follow, own_line, strong = _follow_kind(text[end: end + 80], m.group("extra"))
-        yield _Candidate(m.start(), end, m.group("num"), m.group("suffix") or "", m.group("extra"), prev_kind,
-                         follow, own_line and prev_kind == _Before.LINE, strong)
+        follow, own_line, strong = _follow_kind(text[end : end + 80], m.group("extra"))
+        yield _Candidate(
+            m.start(),
+            end,
+            m.group("num"),
+            m.group("suffix") or "",
+            m.group("extra"),
+            prev_kind,
+            follow,
+            own_line and prev_kind == _Before.LINE,
+            strong,
+        )
 
 
 def _prev_kind(before: str) -> _Before:
@@ -494,7 +569,7 @@ def _walk(text: str, cands: list[_Candidate], roman: bool, penjelasan: bool) -> 
         values = _values(cand, roman)
         if not values:
             continue
-        if headings and values[-1] == headings[-1].number and not text[headings[-1].content_start:cand.start].strip():
+        if headings and values[-1] == headings[-1].number and not text[headings[-1].content_start : cand.start].strip():
             # The same heading printed twice in a row (page repeat): the article starts after the second one.
             headings[-1].content_start = _skip_heading_punct(text, cand.end)
             continue
@@ -598,7 +673,7 @@ def _structure(text: str, headings: list[_Heading], end: int) -> list[tuple[int,
     anchors = [h.start for h in headings]
     lo = max(0, headings[0].start - 800)
     found = [
-        m for m in _STRUCT.finditer(text, lo, end) if not _REF_BEFORE.search(text[max(0, m.start() - 30): m.start()])
+        m for m in _STRUCT.finditer(text, lo, end) if not _REF_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
     ]
     accepted: list[tuple[int, int, str, str]] = []
     next_anchor_after: int | None = None
@@ -606,14 +681,16 @@ def _structure(text: str, headings: list[_Heading], end: int) -> list[tuple[int,
         i = bisect_right(anchors, m.start())
         pasal_next = anchors[i] if i < len(anchors) else end
         nxt = min(pasal_next, next_anchor_after) if next_anchor_after and next_anchor_after > m.start() else pasal_next
-        title = text[m.end():nxt]
+        title = text[m.end() : nxt]
         if len(title) > 250 or nxt >= end:  # a heading heads an article; after the last one it is text
             continue
         # A title is a phrase, not sentences; old regulations put sub-headings ("A. Usaha ...") under a BAB,
         # which is distinctive enough to accept when it starts a line or follows a sentence.
         sentences = re.search(r"[.;:]\s+\S", title.strip()[:-1] if title.strip() else "")
-        bab_at_start = m.group("kind") == "BAB" and _prev_kind(text[max(0, m.start() - 40):m.start()]) in (
-            _Before.LINE, _Before.PUNCT)
+        bab_at_start = m.group("kind") == "BAB" and _prev_kind(text[max(0, m.start() - 40) : m.start()]) in (
+            _Before.LINE,
+            _Before.PUNCT,
+        )
         if sentences and not bab_at_start:
             continue
         kind = m.group("kind").upper() if m.group("kind").upper() == "BAB" else m.group("kind").capitalize()
@@ -655,13 +732,17 @@ def _ayat_values(m: re.Match[str]) -> list[str]:
 def _split_ayat(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     """Ayat markers of one article as (number, marker start, text start); empty when it has no ayat."""
     tokens = list(_AYAT.finditer(text, lo, hi))
-    if not tokens or text[lo:tokens[0].start()].strip(" \t\n.:-_*" + PAGE_BREAK) or "1" not in _ayat_values(tokens[0]):
+    if (
+        not tokens
+        or text[lo : tokens[0].start()].strip(" \t\n.:-_*" + PAGE_BREAK)
+        or "1" not in _ayat_values(tokens[0])
+    ):
         return []
     found = [("1", tokens[0].start(), tokens[0].end())]
     last = 1
     for tok in tokens[1:]:
-        before = text[max(lo, tok.start() - 25): tok.start()]
-        after = text[tok.end(): tok.end() + 3].lstrip(" \t\n" + PAGE_BREAK)
+        before = text[max(lo, tok.start() - 25) : tok.start()]
+        after = text[tok.end() : tok.end() + 3].lstrip(" \t\n" + PAGE_BREAK)
         if not after:
             continue
         if _AYAT_REF_BEFORE.search(before):
@@ -672,7 +753,7 @@ def _split_ayat(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
                 continue
         # An ayat starts a sentence: after ". ", ";", ":" or a line break, or at least with a capital letter.
         starts_sentence = before.rstrip(" \t" + PAGE_BREAK)[-1:] in (".", ";", ":", "\n", "")
-        capital = after[0].isupper() or after[0] in "\"“"
+        capital = after[0].isupper() or after[0] in '"“'
         if not (capital or starts_sentence):
             continue
         values = _ayat_values(tok)
@@ -757,11 +838,19 @@ def _strip_orphan_heading(text: str, lo: int, hi: int) -> tuple[int, str | None]
 def _article(text: str, heading: _Heading, end: int, page_map: _PageMap, context: dict) -> list[Passage]:
     ayat = _split_ayat(text, heading.content_start, end)
     if not ayat:
-        body = _tidy(text[heading.content_start:end])
+        body = _tidy(text[heading.content_start : end])
         if not body:
             return []
-        return [Passage(text=body, part=BATANG_TUBUH, pasal=heading.number, page=page_map.at(heading.start),
-                        parent_text=f"Pasal {heading.number}\n{body}", **context)]
+        return [
+            Passage(
+                text=body,
+                part=BATANG_TUBUH,
+                pasal=heading.number,
+                page=page_map.at(heading.start),
+                parent_text=f"Pasal {heading.number}\n{body}",
+                **context,
+            )
+        ]
     pieces = []
     for k, (number, marker_start, text_start) in enumerate(ayat):
         text_end = ayat[k + 1][1] if k + 1 < len(ayat) else end
@@ -770,8 +859,15 @@ def _article(text: str, heading: _Heading, end: int, page_map: _PageMap, context
             pieces.append((number, marker_start, f"({number}) {body}"))
     parent = f"Pasal {heading.number}\n" + "\n".join(piece for _, _, piece in pieces)
     return [
-        Passage(text=piece, part=BATANG_TUBUH, pasal=heading.number, ayat=number, page=page_map.at(start),
-                parent_text=parent, **context)
+        Passage(
+            text=piece,
+            part=BATANG_TUBUH,
+            pasal=heading.number,
+            ayat=number,
+            page=page_map.at(start),
+            parent_text=parent,
+            **context,
+        )
         for number, start, piece in pieces
     ]
 
@@ -782,13 +878,21 @@ def _amendment_article(text: str, heading: _Heading, end: int, page_map: _PageMa
     if not items:
         return _article(text, heading, end, page_map, context)
     bounds = [heading.content_start, *items, end]
-    parent = f"Pasal {heading.number}\n" + _tidy(text[heading.content_start:end])
+    parent = f"Pasal {heading.number}\n" + _tidy(text[heading.content_start : end])
     passages = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         chunk = _tidy(text[lo:hi])
         if chunk:
-            passages.append(Passage(text=chunk, part=BATANG_TUBUH, pasal=heading.number, page=page_map.at(lo),
-                                    parent_text=parent, **context))
+            passages.append(
+                Passage(
+                    text=chunk,
+                    part=BATANG_TUBUH,
+                    pasal=heading.number,
+                    page=page_map.at(lo),
+                    parent_text=parent,
+                    **context,
+                )
+            )
     return passages
 
 
@@ -850,8 +954,10 @@ def _penjelasan_passages(text: str, layout: _Layout, page_map: _PageMap, body: l
 def _umum_passages(text: str, lo: int, hi: int, page_map: _PageMap) -> list[Passage]:
     chunks = _chunk(text, lo, hi, UMUM_MAX_CHARS)
     parent = _tidy(text[lo:hi])
-    return [Passage(text=chunk, part=PENJELASAN_UMUM, page=page_map.at(start), parent_text=parent)
-            for start, chunk in chunks]
+    return [
+        Passage(text=chunk, part=PENJELASAN_UMUM, page=page_map.at(start), parent_text=parent)
+        for start, chunk in chunks
+    ]
 
 
 def _chunk(text: str, lo: int, hi: int, limit: int) -> list[tuple[int, str]]:
@@ -894,8 +1000,14 @@ def _collapsed_runs(text: str, lo: int, hi: int) -> list[_Candidate]:
         found.append(_bare_candidate(run.start(), run.end("num"), first))
         expected, pos = int(first) + 1, run.end("num")
         for _ in range(count - 1):
-            nxt = next((m for m in _BARE_NUMBER.finditer(text, pos, min(hi, pos + 4000))
-                        if ocr_digits(m.group("num")) == str(expected)), None)
+            nxt = next(
+                (
+                    m
+                    for m in _BARE_NUMBER.finditer(text, pos, min(hi, pos + 4000))
+                    if ocr_digits(m.group("num")) == str(expected)
+                ),
+                None,
+            )
             if nxt is None:
                 break
             found.append(_bare_candidate(nxt.start("num"), nxt.end("num"), str(expected)))
@@ -904,15 +1016,25 @@ def _collapsed_runs(text: str, lo: int, hi: int) -> list[_Candidate]:
 
 
 def _bare_candidate(start: int, end: int, number: str) -> _Candidate:
-    return _Candidate(start=start, end=end, raw=number, suffix="", extra=None, prev_kind=_Before.PUNCT,
-                      follow=_After.OK, own_line=False, strong_follow=True, bare=True)
+    return _Candidate(
+        start=start,
+        end=end,
+        raw=number,
+        suffix="",
+        extra=None,
+        prev_kind=_Before.PUNCT,
+        follow=_After.OK,
+        own_line=False,
+        strong_follow=True,
+        bare=True,
+    )
 
 
 def _penjelasan_article(text: str, heading: _Heading, end: int, page_map: _PageMap, context: dict) -> list[Passage]:
     marks: list[tuple[str, int, int]] = []
     last = 0
     for m in _PJ_AYAT.finditer(text, heading.content_start, end):
-        before = text[max(heading.content_start, m.start() - 25): m.start()]
+        before = text[max(heading.content_start, m.start() - 25) : m.start()]
         token = _AYAT.match(text, m.end())
         if not token or _AYAT_REF_BEFORE.search(before.replace("Ayat", "")):
             continue
@@ -925,18 +1047,22 @@ def _penjelasan_article(text: str, heading: _Heading, end: int, page_map: _PageM
     parent_lines = [f"Pasal {heading.number}"]
     passages: list[Passage] = []
     lead_end = marks[0][1] if marks else end
-    lead = _HURUF_BREAK.sub(r"\1\n", _tidy(text[heading.content_start:lead_end]))
+    lead = _HURUF_BREAK.sub(r"\1\n", _tidy(text[heading.content_start : lead_end]))
     if lead:
         parent_lines.append(lead)
-        passages.append(Passage(text=lead, part=PENJELASAN, pasal=heading.number, page=page_map.at(heading.start),
-                                **context))
+        passages.append(
+            Passage(text=lead, part=PENJELASAN, pasal=heading.number, page=page_map.at(heading.start), **context)
+        )
     for k, (number, start, text_start) in enumerate(marks):
         text_end = marks[k + 1][1] if k + 1 < len(marks) else end
         body = _HURUF_BREAK.sub(r"\1\n", _tidy(text[text_start:text_end]))
         parent_lines.append(f"Ayat ({number}) {body}".strip())
         if body:
-            passages.append(Passage(text=body, part=PENJELASAN, pasal=heading.number, ayat=number,
-                                    page=page_map.at(start), **context))
+            passages.append(
+                Passage(
+                    text=body, part=PENJELASAN, pasal=heading.number, ayat=number, page=page_map.at(start), **context
+                )
+            )
     parent = "\n".join(parent_lines)
     for passage in passages:
         passage.parent_text = parent
@@ -946,12 +1072,20 @@ def _penjelasan_article(text: str, heading: _Heading, end: int, page_map: _PageM
 def _penjelasan_amendment(text: str, heading: _Heading, end: int, page_map: _PageMap, context: dict) -> list[Passage]:
     items = _sequence_items(_ANGKA_ITEM, text, heading.content_start, end)
     bounds = [heading.content_start] + items + [end]
-    parent = f"Pasal {heading.number}\n" + _tidy(text[heading.content_start:end])
+    parent = f"Pasal {heading.number}\n" + _tidy(text[heading.content_start : end])
     passages = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         for start, chunk in _chunk(text, lo, hi, UMUM_MAX_CHARS):
-            passages.append(Passage(text=chunk, part=PENJELASAN, pasal=heading.number, page=page_map.at(start),
-                                    parent_text=parent, **context))
+            passages.append(
+                Passage(
+                    text=chunk,
+                    part=PENJELASAN,
+                    pasal=heading.number,
+                    page=page_map.at(start),
+                    parent_text=parent,
+                    **context,
+                )
+            )
     return passages
 
 

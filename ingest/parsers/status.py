@@ -113,8 +113,15 @@ def extract_status(
         edges += _closing_provisions(text, own, title, edges, classify)
     if amended:
         intro = next((p for p in body if not cast(str, p.pasal).isdigit()), None)  # body: passages with a pasal
-        edges.append(StatusEdge(own, _article_label(own, intro) if intro else None, amended, StatusKind.AMENDED,
-                                clause=_clip(intro.text) if intro else title))
+        edges.append(
+            StatusEdge(
+                own,
+                _article_label(own, intro) if intro else None,
+                amended,
+                StatusKind.AMENDED,
+                clause=_clip(intro.text) if intro else title,
+            )
+        )
     return _unique(edges), warnings
 
 
@@ -224,7 +231,7 @@ def _articles(lead: str) -> Iterable[tuple[str, str | None]]:
 
 
 def _implementing_kept(sentence: str, own: str, article: str, classify) -> list[StatusEdge]:
-    """"peraturan pelaksanaan dari X ... dinyatakan masih tetap berlaku sepanjang tidak bertentangan"."""
+    """ "peraturan pelaksanaan dari X ... dinyatakan masih tetap berlaku sepanjang tidak bertentangan"."""
     kept = _KEPT.search(sentence)
     if not kept:
         return []

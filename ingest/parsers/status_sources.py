@@ -109,9 +109,7 @@ def _read(store: KnowledgeStore, paths: list[Path], *, prune: bool, progress: Pr
         present = {str(p.resolve()) for p in files if not isinstance(p, OutsideLink)}
         # Read through a link before links were checked: the source is the link's target, outside the roots.
         linked = {str(p.target) for p in files if isinstance(p, OutsideLink) and not p.is_folder}
-        gone = [
-            s for s in known if s not in present and (s in linked or any(Path(s).is_relative_to(r) for r in roots))
-        ]
+        gone = [s for s in known if s not in present and (s in linked or any(Path(s).is_relative_to(r) for r in roots))]
         if gone:
             store.remove_status_sources(gone)
             report.removed = len(gone)

@@ -464,8 +464,11 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None, scan: ScanOptions |
             ]
             if scan is not None:
                 # A mixed PDF keeps its text layer where it has one; only the scanned pages are read by OCR.
-                scans = [page for page, pdf_page in zip(pages, reader.pages, strict=True)
-                         if len(page.text.strip()) < MIN_TEXT_LAYER_CHARS and _has_images(pdf_page)]
+                scans = [
+                    page
+                    for page, pdf_page in zip(pages, reader.pages, strict=True)
+                    if len(page.text.strip()) < MIN_TEXT_LAYER_CHARS and _has_images(pdf_page)
+                ]
                 if scans:
                     _ocr_pdf_pages(reader, scans, name, scan)
         except DependencyError as exc:  # pypdf decrypts AES lazily, page by page
@@ -478,10 +481,14 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None, scan: ScanOptions |
     if not pages:
         raise _corrupt(name, "PDF", "no pages")
     if not any(page.text.strip() for page in pages):
-        raise ReadError(
-            f"PDF has no text layer (scanned?), OCR needed: {name}",
-            f"PDF{_q(name)} adalah hasil pindaian tanpa lapisan teks; jalankan OCR terlebih dahulu.",
-        ) if scan is None else _nothing_read(name)
+        raise (
+            ReadError(
+                f"PDF has no text layer (scanned?), OCR needed: {name}",
+                f"PDF{_q(name)} adalah hasil pindaian tanpa lapisan teks; jalankan OCR terlebih dahulu.",
+            )
+            if scan is None
+            else _nothing_read(name)
+        )
     return pages
 
 
@@ -507,8 +514,14 @@ def _ocr_pdf_pages(reader: PdfReader, scans: list[Page], name: str, scan: ScanOp
         results = [_scan(image, scan, name, number, "gambar pindaian", turn=turn) for image in images]
         if results:  # a form without an image inside (a template, a logo drawn as vectors) leaves the page as it is
             _fill_page(page, results)
-        log.info("%s: page %d read by OCR (%d of %d scanned pages, %.1f s)", name, number, done, len(scans),
-                 sum(r.seconds for r in results))
+        log.info(
+            "%s: page %d read by OCR (%d of %d scanned pages, %.1f s)",
+            name,
+            number,
+            done,
+            len(scans),
+            sum(r.seconds for r in results),
+        )
         if scan.on_page:
             scan.on_page(done, len(scans))
 
@@ -516,8 +529,9 @@ def _ocr_pdf_pages(reader: PdfReader, scans: list[Page], name: str, scan: ScanOp
 def _page_images(pdf_page: Any, name: str, number: int) -> list[bytes]:
     """The page's scanned images: the large ones (a logo or a stamp beside the scan is not a page)."""
     try:
-        images = [(image.image.width * image.image.height if image.image else 0, image.data)
-                  for image in pdf_page.images]
+        images = [
+            (image.image.width * image.image.height if image.image else 0, image.data) for image in pdf_page.images
+        ]
     except Exception as exc:  # pypdf and the image decoders behind it (JBIG2, JPEG 2000) fail in many ways
         raise ReadError(
             f"cannot extract the scanned image of page {number} of {name}: {exc!r}",
@@ -555,8 +569,10 @@ def _scan(
     except ScanError as exc:
         pesan = exc.pesan
         if exc.unreadable:
-            pesan = (f"Berkas{_q(name)} berisi {what} yang rusak atau tidak dapat dibaca (halaman {number}); "
-                     "simpan ulang lalu kirim lagi.")
+            pesan = (
+                f"Berkas{_q(name)} berisi {what} yang rusak atau tidak dapat dibaca (halaman {number}); "
+                "simpan ulang lalu kirim lagi."
+            )
         raise ReadError(f"{name}, page {number}: {exc.message}", pesan) from exc
     if result.seconds > scan.seconds_per_page:
         raise ReadError(

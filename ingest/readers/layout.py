@@ -71,7 +71,7 @@ class _Row:
 
     @property
     def key_value(self) -> bool:
-        """"Label : value" laid out in columns (the colon in a cell of its own, or opening the value)."""
+        """ "Label : value" laid out in columns (the colon in a cell of its own, or opening the value)."""
         return len(self.cells) >= 2 and self.cells[1].text.startswith(":") and len(self.cells[0].text) <= 40
 
 
@@ -229,8 +229,9 @@ def _table_lines(rows: list[_Row], rules: list[float]) -> list[Line]:
     return lines
 
 
-def _continues(previous: _Row, row: _Row, columns: list[tuple[float, float]], rules: list[float],
-               numbered: bool) -> bool:
+def _continues(
+    previous: _Row, row: _Row, columns: list[tuple[float, float]], rules: list[float], numbered: bool
+) -> bool:
     """Whether `row` is the wrapped continuation of the table row that `previous` belongs to."""
     if rules:  # ruled table: a row runs from one rule to the next
         return not any(previous.middle < y < row.middle for y in rules)

@@ -52,8 +52,9 @@ def photos_pdf(photos: list[bytes]) -> bytes:
             image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise ReadError(f"photo {number} cannot be decoded: {exc}",
-                            f"Foto ke-{number} tidak dapat dibuka; kirim ulang fotonya.") from exc
+            raise ReadError(
+                f"photo {number} cannot be decoded: {exc}", f"Foto ke-{number} tidak dapat dibuka; kirim ulang fotonya."
+            ) from exc
         if image.format != "JPEG":  # JPEGs go in as they are; other images are stored losslessly
             try:
                 image = load_image(data)
@@ -62,8 +63,17 @@ def photos_pdf(photos: list[bytes]) -> bytes:
         images.append(image)
     out = io.BytesIO()
     first, *rest = images
-    first.save(out, "PDF", save_all=True, append_images=rest, resolution=150.0, title="Foto dokumen",
-               producer="Sinergi", creationDate=_PDF_DATE, modDate=_PDF_DATE)
+    first.save(
+        out,
+        "PDF",
+        save_all=True,
+        append_images=rest,
+        resolution=150.0,
+        title="Foto dokumen",
+        producer="Sinergi",
+        creationDate=_PDF_DATE,
+        modDate=_PDF_DATE,
+    )
     return out.getvalue()
 
 

@@ -103,10 +103,17 @@ class PageScan:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PageScan:
-        boxes = [TextBox(t, float(c), float(x0), float(y0), float(x1), float(y1))
-                 for t, c, x0, y0, x1, y1 in data["boxes"]]
-        return cls(boxes, int(data["width"]), int(data["height"]), float(data.get("angle", 0.0)),
-                   [float(y) for y in data.get("rules", [])], str(data.get("engine", "")))
+        boxes = [
+            TextBox(t, float(c), float(x0), float(y0), float(x1), float(y1)) for t, c, x0, y0, x1, y1 in data["boxes"]
+        ]
+        return cls(
+            boxes,
+            int(data["width"]),
+            int(data["height"]),
+            float(data.get("angle", 0.0)),
+            [float(y) for y in data.get("rules", [])],
+            str(data.get("engine", "")),
+        )
 
 
 def mean_confidence(parts: list[tuple[str, float]]) -> float | None:
@@ -197,8 +204,9 @@ def load_image(data: bytes, frame: int = 0) -> Image.Image:
     longest = max(image.size)
     if longest > MAX_SIDE:
         scale = MAX_SIDE / longest
-        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.LANCZOS
+        )
     return image
 
 
@@ -232,8 +240,10 @@ def engine(name: str) -> Engine:
             elif name == "tesseract":
                 _ENGINES[name] = TesseractEngine()
             else:
-                raise ScanError(f"unknown OCR engine {name!r} (OCR_ENGINE)",
-                                f"Mesin OCR '{name}' tidak dikenal (pengaturan OCR_ENGINE).")
+                raise ScanError(
+                    f"unknown OCR engine {name!r} (OCR_ENGINE)",
+                    f"Mesin OCR '{name}' tidak dikenal (pengaturan OCR_ENGINE).",
+                )
         return _ENGINES[name]
 
 
@@ -272,8 +282,9 @@ class RapidEngine:
         # positions are straightened for the layout (the image is resampled once, not twice).
         tilt = angle if abs(angle) >= MIN_SKEW else 0.0
         boxes = self._recognise(_bgr(image), quads, tilt)
-        rules = horizontal_rules(image.rotate(tilt, resample=Image.Resampling.BILINEAR, fillcolor=background(image))
-                                 if tilt else image)
+        rules = horizontal_rules(
+            image.rotate(tilt, resample=Image.Resampling.BILINEAR, fillcolor=background(image)) if tilt else image
+        )
         return PageScan(boxes, image.width, image.height, round(turned + tilt, 2), rules, self.name)
 
     def _upright(self, image: Image.Image) -> tuple[Image.Image, list[np.ndarray], float]:
@@ -323,10 +334,10 @@ class RapidEngine:
             if text and float(score) >= MIN_SCORE:
                 points = straighten(quad, tilt, width / 2, height / 2) if tilt else quad
                 xs, ys = points[:, 0], points[:, 1]
-                boxes.append(TextBox(text, float(score), float(xs.min()), float(ys.min()), float(xs.max()),
-                                     float(ys.max())))
+                boxes.append(
+                    TextBox(text, float(score), float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+                )
         return boxes
-
 
     def _read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Each line crop read with a margin; lines that look run together are read again with other margins.
@@ -357,8 +368,7 @@ class TesseractEngine:
             raise ScanError(
                 f"OCR_ENGINE=tesseract but tesseract is not installed: {INSTALL_TESSERACT} "
                 "(or use the default OCR_ENGINE=rapidocr)",
-                f"Mesin OCR Tesseract belum terpasang di server ({INSTALL_TESSERACT}); "
-                "hubungi pengelola Sinergi.",
+                f"Mesin OCR Tesseract belum terpasang di server ({INSTALL_TESSERACT}); hubungi pengelola Sinergi.",
             )
         languages = self._languages()
         self._lang = "+".join(lang for lang in ("ind", "eng") if lang in languages) or "eng"
@@ -366,8 +376,9 @@ class TesseractEngine:
             log.warning("tesseract has no Indonesian data; install tesseract-ocr-ind for better results")
 
     def _languages(self) -> set[str]:
-        done = subprocess.run([self._binary or "tesseract", "--list-langs"], capture_output=True, text=True,
-                              timeout=30, check=False)
+        done = subprocess.run(
+            [self._binary or "tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
         return {line.strip() for line in done.stdout.splitlines()[1:] if line.strip()}
 
     def read(self, image: Image.Image) -> PageScan:
@@ -376,8 +387,14 @@ class TesseractEngine:
         if abs(angle) >= MIN_SKEW:  # Tesseract reads a tilted line well, but the rows of a table fall apart
             image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=background(image))
             tsv = self._tsv(image)
-        return PageScan(tesseract_boxes(tsv), image.width, image.height, round(angle, 2) if abs(angle) >= MIN_SKEW
-                        else 0.0, horizontal_rules(image), self.name)
+        return PageScan(
+            tesseract_boxes(tsv),
+            image.width,
+            image.height,
+            round(angle, 2) if abs(angle) >= MIN_SKEW else 0.0,
+            horizontal_rules(image),
+            self.name,
+        )
 
     def _tsv(self, image: Image.Image) -> str:
         with tempfile.TemporaryDirectory(prefix="sinergi-ocr-") as folder:
@@ -385,11 +402,13 @@ class TesseractEngine:
             image.save(path)
             done = subprocess.run(
                 [self._binary or "tesseract", str(path), "stdout", "-l", self._lang, "--psm", "3", "tsv"],
-                capture_output=True, text=True, timeout=600, check=False,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
             )
         if done.returncode != 0:
-            raise ScanError(f"tesseract failed: {done.stderr.strip()[:300]}",
-                            "Mesin OCR gagal membaca halaman ini.")
+            raise ScanError(f"tesseract failed: {done.stderr.strip()[:300]}", "Mesin OCR gagal membaca halaman ini.")
         return done.stdout
 
 
@@ -437,8 +456,14 @@ def tesseract_boxes(tsv: str) -> list[TextBox]:
 def _joined(words: list[TextBox]) -> TextBox:
     text = " ".join(w.text for w in words if w.text)
     confidence = mean_confidence([(w.text, w.confidence) for w in words]) or 0.0
-    return TextBox(text, confidence, min(w.x0 for w in words), min(w.y0 for w in words),
-                   max(w.x1 for w in words), max(w.y1 for w in words))
+    return TextBox(
+        text,
+        confidence,
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    )
 
 
 # --------------------------------------------------------------------------- page geometry
@@ -534,13 +559,17 @@ def reach_missed_ink(quads: list[np.ndarray], bgr: np.ndarray) -> list[np.ndarra
                 break
             end = column
         reach = left + end + 0.15 * height
-        below = dark[min(gray.shape[0] - 1, round(y1 + 0.1 * height)):round(y1 + 0.6 * height),
-                     left + columns[0]:left + end + 1]
+        below = dark[
+            min(gray.shape[0] - 1, round(y1 + 0.1 * height)) : round(y1 + 0.6 * height),
+            left + columns[0] : left + end + 1,
+        ]
         if below.size and below.mean(axis=0).max() > 0.6:  # ink running on below the line: a table's rule
             out.append(quad)
             continue
-        taken = any(j != index and sx0 < reach and sx1 > left and sy0 < y1 and sy1 > y0
-                    for j, (sx0, sy0, sx1, sy1) in enumerate(spans))
+        taken = any(
+            j != index and sx0 < reach and sx1 > left and sy0 < y1 and sy1 > y0
+            for j, (sx0, sy0, sx1, sy1) in enumerate(spans)
+        )
         if taken or end < 1:
             out.append(quad)
             continue

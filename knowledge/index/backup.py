@@ -164,9 +164,10 @@ def restore(settings: Settings, path: Path, *, force: bool = False) -> BackupSum
     revision = manifest["revision"]
     engine = make_engine(settings.db_url)
     try:
-        with exclusive_writer(
-            settings.data_dir, "restore", wait=settings.writer_wait_seconds, on_wait=_wait_message
-        ), zipfile.ZipFile(path) as archive:
+        with (
+            exclusive_writer(settings.data_dir, "restore", wait=settings.writer_wait_seconds, on_wait=_wait_message),
+            zipfile.ZipFile(path) as archive,
+        ):
             _clear_database(engine, force=force, path=path)
             upgrade(engine, revision)  # the schema the backup was made with
             with engine.begin() as connection:
@@ -259,9 +260,7 @@ def _load_vectors(settings: Settings, archive: zipfile.ZipFile, engine: Any, man
         vectors = np.load(io.BytesIO(raw.read()), allow_pickle=False)
     if len(units) != manifest.get("vectors", len(units)) or len(units) != len(vectors):
         raise BackupError("the archive's vectors do not match their ids: the file is damaged")
-    index.restore(
-        [u["id"] for u in units], vectors, [u["metadata"] for u in units], [u["text"] for u in units]
-    )
+    index.restore([u["id"] for u in units], vectors, [u["metadata"] for u in units], [u["text"] for u in units])
     return len(units)
 
 

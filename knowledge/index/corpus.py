@@ -268,8 +268,9 @@ def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_b
     if status.status == BERLAKU and document.status == DICABUT:
         # Revoked by a clause the graph has not stored (an index written before the status graph existed).
         by = document.revoked_by
-        status = PassageStatus(DICABUT, by, f"Perhatian: {row.doc} sudah dicabut{f' oleh {by}' if by else ''} "
-                                            "dan tidak berlaku lagi.")
+        status = PassageStatus(
+            DICABUT, by, f"Perhatian: {row.doc} sudah dicabut{f' oleh {by}' if by else ''} dan tidak berlaku lagi."
+        )
     return Record(
         id=row.id,
         doc=row.doc,

@@ -112,8 +112,14 @@ class StatusGraph:
     def load(cls, session: Session) -> StatusGraph:
         rows = session.execute(
             select(
-                StatusEdgeRow.source_doc, StatusEdgeRow.source_article, StatusEdgeRow.target_doc, StatusEdgeRow.kind,
-                StatusEdgeRow.pasal, StatusEdgeRow.detail, StatusEdgeRow.text, StatusEdgeRow.clause,
+                StatusEdgeRow.source_doc,
+                StatusEdgeRow.source_article,
+                StatusEdgeRow.target_doc,
+                StatusEdgeRow.kind,
+                StatusEdgeRow.pasal,
+                StatusEdgeRow.detail,
+                StatusEdgeRow.text,
+                StatusEdgeRow.clause,
                 StatusEdgeRow.origin,
             )
         ).all()
@@ -247,14 +253,16 @@ def _line(change: Change) -> str:
     return f"{change.kind}: {change.by}."
 
 
-_ARTICLE_VERBS = {REVOKED_IN_PART: "dicabut oleh", AMENDED: "diubah dengan", INSERTED: "disisipkan dengan",
-                  DELETED: "dihapus oleh"}
+_ARTICLE_VERBS = {
+    REVOKED_IN_PART: "dicabut oleh",
+    AMENDED: "diubah dengan",
+    INSERTED: "disisipkan dengan",
+    DELETED: "dihapus oleh",
+}
 
 
 def _article_line(changes: list[Change]) -> str:
-    articles = ", ".join(
-        dict.fromkeys(f"Pasal {c.pasal}" + (f" ({c.detail})" if c.detail else "") for c in changes)
-    )
+    articles = ", ".join(dict.fromkeys(f"Pasal {c.pasal}" + (f" ({c.detail})" if c.detail else "") for c in changes))
     sources = list(dict.fromkeys(c.source_article or c.source for c in changes))
     # "UU 9/2015 Pasal I angka 1", "... angka 2": named once as "UU 9/2015 Pasal I".
     by = sources[0] if len(sources) == 1 else re.sub(r" angka \d+$", "", sources[0])

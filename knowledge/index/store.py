@@ -58,7 +58,6 @@ class EmbeddingModelMismatch(RuntimeError):
     pass
 
 
-
 class DocumentSync(Protocol):
     """What a writer keeps in step with its documents inside the store's transaction (ingest passes the
     follow-up sync): called for every document written, replaced or removed, with the items it now holds."""
@@ -246,18 +245,14 @@ class KnowledgeStore:
         old_ids: list[str] = []
         with self.sessions.begin() as session:
             olds = session.scalars(
-                select(DocumentRow).where(
-                    (DocumentRow.source == document.source) | (DocumentRow.doc == document.doc)
-                )
+                select(DocumentRow).where((DocumentRow.source == document.source) | (DocumentRow.doc == document.doc))
             ).all()
             for old in olds:
                 old_ids.extend(session.scalars(select(PassageRow.id).where(PassageRow.document_id == old.id)))
                 result.replaced.append(old.source)
                 if old.source != document.source:
                     # A new file for the same document (e.g. a re-downloaded PDF) takes over its items.
-                    sync(
-                        session, source=old.source, doc=old.doc, items=[], passage_ids={}, meeting_date=None
-                    )
+                    sync(session, source=old.source, doc=old.doc, items=[], passage_ids={}, meeting_date=None)
                 session.delete(old)
             session.flush()
             row = DocumentRow(
@@ -302,9 +297,7 @@ class KnowledgeStore:
             if row is None:
                 return result
             ids = list(session.scalars(select(PassageRow.id).where(PassageRow.document_id == row.id)))
-            result.synced = sync(
-                session, source=source, doc=row.doc, items=[], passage_ids={}, meeting_date=None
-            )
+            result.synced = sync(session, source=source, doc=row.doc, items=[], passage_ids={}, meeting_date=None)
             session.delete(row)
             delete_edges(session, source)
             self._set_meta(session, "generation", uuid.uuid4().hex)

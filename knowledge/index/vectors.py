@@ -21,6 +21,7 @@ from knowledge.model import Passage, is_placeholder
 
 log = logging.getLogger(__name__)
 
+
 def _chroma_settings() -> chromadb.config.Settings:
     # A fresh object per client: HttpClient writes the server's host and port into the one it is given, and
     # refuses a second server (or the same one on another port) with a shared object.
@@ -220,9 +221,7 @@ class VectorIndex:
             chunk = units[start : start + 5000]
             self._collection.update(ids=chunk, metadatas=[{"status": status}] * len(chunk))
 
-    def query(
-        self, vector: np.ndarray, k: int, docs: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the k nearest passages, optionally within some documents."""
         # Straight to Chroma (ids and distances only): rebuilding full nodes costs more than the search.
         where: dict[str, Any] | None = None

@@ -231,7 +231,6 @@ def source_text(row: FollowUpRow) -> str:
     return row.passage_label or MANUAL_SOURCE
 
 
-
 @dataclass
 class UnitCount:
     unit: str
@@ -253,7 +252,6 @@ def counts_by_unit(rows: Iterable[FollowUpRow], today: date) -> list[UnitCount]:
             count.open += 1
             count.late += status == TERLAMBAT
     return sorted(counts.values(), key=lambda c: (-c.late, -c.open, c.unit.lower()))
-
 
 
 def count_followups(sessions: sessionmaker[Session]) -> int:

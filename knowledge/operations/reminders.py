@@ -146,9 +146,7 @@ def slot_name(offset: int) -> str:
 
 def current_slot(due: date, today: date, schedule: Schedule) -> Slot | None:
     """The latest reminder slot of an item due on `due` that has come by `today` (None before the first)."""
-    candidates = [
-        Slot(schedule.slot_day(due, days), slot_name(-days), due) for days in schedule.days_before
-    ]
+    candidates = [Slot(schedule.slot_day(due, days), slot_name(-days), due) for days in schedule.days_before]
     if schedule.overdue_every > 0 and today > due:
         # The last two repeats around today: the later one may have been moved past today by a weekend.
         count = (today - due).days // schedule.overdue_every
@@ -271,9 +269,7 @@ class Attention:
 
 def unregistered_units(item: Item, people: Sequence[Person]) -> list[str]:
     region = getattr(item, "region", None)
-    return [
-        unit for unit in item.units or [] if not any(p.unit and unit_reaches(unit, p.unit, region) for p in people)
-    ]
+    return [unit for unit in item.units or [] if not any(p.unit and unit_reaches(unit, p.unit, region) for p in people)]
 
 
 def attention(items: Sequence[Item], people: Sequence[Person], today: date) -> Attention:
@@ -308,7 +304,6 @@ def digest_due(today: date, schedule: Schedule) -> bool:
 
 
 # ---- the sent log ----------------------------------------------------------------------------------
-
 
 
 class SendStatus(StrEnum):

@@ -180,7 +180,6 @@ def may_ingest(user: User | None, doc_type: str | None = None) -> bool:
     return _holds_secretariat_rights(user) and (doc_type is None or doc_type in MEETING_RECORDS)
 
 
-
 def may_use_answer(user: User | None, user_id: int, answer: StoredAnswer, chat_id: int | None) -> bool:
     """Whether the buttons under a stored answer (full text, related articles, feedback) work for this person.
 
@@ -441,8 +440,16 @@ class UserStore:
             if row is None:
                 return None
             return StoredAnswer(
-                row.id, row.chat_id, row.user_id, row.question, row.answer, row.mode, row.abstained,
-                list(row.citations or []), list(row.notices or []), row.created_at,
+                row.id,
+                row.chat_id,
+                row.user_id,
+                row.question,
+                row.answer,
+                row.mode,
+                row.abstained,
+                list(row.citations or []),
+                list(row.notices or []),
+                row.created_at,
             )
 
     def record_feedback(self, answer: StoredAnswer, user_id: int, chat_id: int, rating: int) -> Feedback:
@@ -551,6 +558,13 @@ def _user(row: UserRow) -> User:
 
 def _feedback(row: FeedbackRow) -> Feedback:
     return Feedback(
-        row.id, row.answer_id, row.user_id, row.chat_id, row.rating, row.question, row.answer,
-        list(row.citations or []), row.comment,
+        row.id,
+        row.answer_id,
+        row.user_id,
+        row.chat_id,
+        row.rating,
+        row.question,
+        row.answer,
+        list(row.citations or []),
+        row.comment,
     )

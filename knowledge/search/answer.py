@@ -60,7 +60,7 @@ MISSING_DOC = (
 BARE_ARTICLE_COVERAGE = 0.5
 UNNAMED_REGULATION = (
     "Pertanyaan Anda menyebut {article} tanpa menyebut peraturannya, dan {article} {doc} tidak membahas hal "
-    "yang ditanyakan. Sebutkan peraturan yang Anda maksud, misalnya \"{article} {doc}\"; daftar dokumen yang "
+    'yang ditanyakan. Sebutkan peraturan yang Anda maksud, misalnya "{article} {doc}"; daftar dokumen yang '
     "tersedia dapat dilihat dengan /sumber."
 )
 FOREIGN_DOC = "{names} bukan peraturan Indonesia dan tidak ada dalam basis pengetahuan Sinergi."
@@ -175,7 +175,7 @@ class Assistant:
         return answer
 
     def _small_talk(self, question: str) -> Answer | None:
-        """"🙂", "?", "ok", "makasih": nothing is asked, so nothing is quoted; an invitation to ask instead."""
+        """ "🙂", "?", "ok", "makasih": nothing is asked, so nothing is quoted; an invitation to ask instead."""
         normalized = normalizer_for(self.retriever.corpus).normalize(question)
         if normalized.content_words or find_article_refs(question):
             return None
@@ -201,9 +201,9 @@ class Assistant:
         """Two example questions taken from what is loaded: an article look-up and a topic."""
         example = self.example_article()
         if example is None:
-            return "\"pendanaan tugas pembantuan\""
+            return '"pendanaan tugas pembantuan"'
         topic = example.title.lower() or "pendanaan tugas pembantuan"
-        return f"\"Pasal {example.pasal} {example.doc}\" atau \"{topic}\""
+        return f'"Pasal {example.pasal} {example.doc}" atau "{topic}"'
 
     def regulation_status(self, name: str) -> StatusReport | None:
         """What revoked or amended the regulation `name` names, article by article; None if it names none."""
@@ -217,7 +217,7 @@ class Assistant:
         return REFUSAL.format(examples=self.examples()) + (ENGLISH_HINT if english else "")
 
     def _followup_answer(self, question: str) -> Answer | None:
-        """"Apa saja tindak lanjut rakor Bandung yang belum selesai?" is answered from the follow-up store."""
+        """ "Apa saja tindak lanjut rakor Bandung yang belum selesai?" is answered from the follow-up store."""
         today = self.clock().astimezone(ZoneInfo(self.settings.timezone)).date()
         corpus = self.retriever.corpus
         found = followup_answer(question, self.store.sessions, corpus, today)
@@ -415,7 +415,7 @@ def _source_kind(record: Record) -> SourceKind:
 
 
 def _is_lookup(question: str) -> bool:
-    """"Pasal 7 ayat (5) PP 19/2022", "bunyi pasal 24", "penjelasan pasal 9": the article is the question."""
+    """ "Pasal 7 ayat (5) PP 19/2022", "bunyi pasal 24", "penjelasan pasal 9": the article is the question."""
     rest = re.sub(
         r"\b(pasal|ayat|bunyi|isi|teks|penjelasan|apa|apakah|bagaimana|tolong|mohon|tampilkan|lihat|"
         r"sebutkan|jelaskan|dari|dalam|di|pada|dan|yang|nomor|no|tahun|th|pp|uu|perpres|permendagri|pmk|"

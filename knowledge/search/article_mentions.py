@@ -159,7 +159,7 @@ def _expand(mention: ArticleMention, first: str, last: str) -> bool:
 
 
 def _read_ayats(text: str, end: int, mention: ArticleMention, require_keyword: bool) -> int:
-    """"ayat (1)", "(1)" right after the article, "ayat 2", "ayat dua"; then "dan (2)", "sampai dengan ayat (4)"."""
+    """ "ayat (1)", "(1)" right after the article, "ayat 2", "ayat dua"; then "dan (2)", "sampai dengan ayat (4)"."""
     first = _ayat_at(text, end, first=True, bare_parens=True)
     if first is None:
         return end

@@ -90,8 +90,9 @@ def verify_answer(text: str, sources: list[Record], corpus: Corpus, embedder: Em
     claims = [(_MARKER.sub(" ", c.text), c.basis) for c in candidates]
     supports = SupportChecker(corpus, embedder).check(claims) if claims else []
     kept = [(c, s) for c, s in zip(candidates, supports, strict=True) if s.supported]
-    result.dropped += [Dropped(c.text, UNSUPPORTED, s) for c, s in zip(candidates, supports, strict=True)
-                       if not s.supported]
+    result.dropped += [
+        Dropped(c.text, UNSUPPORTED, s) for c, s in zip(candidates, supports, strict=True) if not s.supported
+    ]
     lines: dict[int, list[str]] = {}
     for i, (candidate, support) in enumerate(kept):
         if candidate.lead_in and not any(c.line > candidate.line and c.markers for c, _ in kept[i + 1 : i + 2]):
@@ -146,9 +147,7 @@ def _expand_markers(match: re.Match[str]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def _check(
-    sentence: str, line: int, sources: list[Record], corpus: Corpus, items: list[int]
-) -> _Sentence | Dropped:
+def _check(sentence: str, line: int, sources: list[Record], corpus: Corpus, items: list[int]) -> _Sentence | Dropped:
     markers = [int(m) for m in _MARKER.findall(sentence)]
     if any(not 1 <= m <= len(sources) for m in markers):
         return Dropped(sentence, MARKER)

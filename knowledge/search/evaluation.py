@@ -267,9 +267,7 @@ def score(
         retrieved = result["retrieved"][:10]
         question = question_of(item)
         for citation in result["citations"]:
-            if citation.get("pasal") and not article_exists(
-                citation["doc"], citation["pasal"], citation.get("ayat")
-            ):
+            if citation.get("pasal") and not article_exists(citation["doc"], citation["pasal"], citation.get("ayat")):
                 fabricated += 1
         wrong = wrong_regulation_citations(asked_text(item), result)
         if wrong:

@@ -105,9 +105,11 @@ def find_number_words(text: str) -> list[NumberMention]:
         # Only a run of words separated by spaces is one number: "dua, tiga" are two.
         run = [matches[i]]
         j = i + 1
-        while j < len(matches) and matches[j].group().lower() in NUMBER_WORDS and not text[
-            matches[j - 1].end() : matches[j].start()
-        ].strip():
+        while (
+            j < len(matches)
+            and matches[j].group().lower() in NUMBER_WORDS
+            and not text[matches[j - 1].end() : matches[j].start()].strip()
+        ):
             run.append(matches[j])
             j += 1
         k = 0
@@ -176,7 +178,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000
 
 
 def roman_value(text: str) -> int | None:
-    """"II" -> 2, "XIV" -> 14; None for anything that is not a well-formed Roman numeral."""
+    """ "II" -> 2, "XIV" -> 14; None for anything that is not a well-formed Roman numeral."""
     if not text or not _ROMAN.match(text):
         return None
     total = 0

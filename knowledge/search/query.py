@@ -62,8 +62,6 @@ MEETING_WORDS = {
 }
 
 
-
-
 def _pattern(table: Mapping[str, str]) -> re.Pattern[str]:
     # "duitnya", "asetnya": the enclitic does not change the word.
     keys = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))

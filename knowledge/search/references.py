@@ -152,7 +152,7 @@ def _named_law_ref(named: NamedLaw, corpus: Corpus) -> DocRef:
 
 
 def _titled_ref(match: re.Match[str], corpus: Corpus) -> DocRef | None:
-    """"pp dekon" -> PP 19/2022 by its title; "UU Metaverse" -> a named law the corpus does not hold."""
+    """ "pp dekon" -> PP 19/2022 by its title; "UU Metaverse" -> a named law the corpus does not hold."""
     jenis = JENIS[match.group("jenis").lower()]
     words = _TITLE_STOP.sub("", match.group("words")).split()
     if not words:
@@ -217,13 +217,11 @@ def _meeting_refs(question: str, corpus: Corpus) -> list[DocRef]:
 
 
 _MEETING_WORDS = {"notulen", "notula", "rakor", "rapat", "koordinasi", "rekomendasi", "tindak", "lanjut"}
-_MONTHS = (
-    "januari februari maret april mei juni juli agustus september oktober november desember".split()
-)
+_MONTHS = "januari februari maret april mei juni juli agustus september oktober november desember".split()
 
 
 def _month_year(meeting: dict) -> str:
-    """"2024-02-06" -> "februari 2024": how people name a meeting's date."""
+    """ "2024-02-06" -> "februari 2024": how people name a meeting's date."""
     match = re.match(r"(\d{4})-(\d{2})-\d{2}", str(meeting.get("date") or ""))
     return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)}" if match else ""
 

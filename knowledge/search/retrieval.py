@@ -258,9 +258,7 @@ class Retriever:
 
     # --- hybrid search ----------------------------------------------------------------------------
 
-    def _hybrid(
-        self, corpus: Corpus, question: str, allowed: list[str] | None, result: Retrieval
-    ) -> list[Hit]:
+    def _hybrid(self, corpus: Corpus, question: str, allowed: list[str] | None, result: Retrieval) -> list[Hit]:
         try:
             query_vector = self.store.embedder.embed_query(question)
             dense = self.store.vectors.query(query_vector, CANDIDATES, docs=allowed)
@@ -336,7 +334,7 @@ class Retriever:
     def _definitions_first(
         self, corpus: Corpus, question: str, hits: list[Hit], allowed: list[str], result: Retrieval
     ) -> list[Hit]:
-        """"Apa yang dimaksud dengan X?" is answered by the article that says "X adalah ..."."""
+        """ "Apa yang dimaksud dengan X?" is answered by the article that says "X adalah ..."."""
         term = defined_term(question)
         if not term:
             return hits

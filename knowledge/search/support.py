@@ -124,7 +124,8 @@ class SupportChecker:
         coverages = [self.coverage(sentence, records) for sentence, records in claims]
         conflicts = [conflict(sentence, records) for sentence, records in claims]
         ask = [
-            i for i, c in enumerate(coverages)
+            i
+            for i, c in enumerate(coverages)
             if not self.shortcut or (MIN_COVERAGE <= c < SURE_COVERAGE and conflicts[i] is None)
         ]
         similarities = self._similarities([claims[i] for i in ask])
@@ -268,8 +269,10 @@ def _polarity(text: str, reach: int = 3) -> _Polarity:
 _PARTIES: dict[str, tuple[str, str]] = {
     "presiden": (r"(?<!wakil )\bpresiden\b", r"\bpresiden\b"),
     "wakil presiden": (r"\bwakil presiden\b", r"\bwakil presiden\b"),
-    "menteri": (r"\bmenteri\b|\bkementerian\b|\bmendagri\b|\bmenkeu\b|\bkemendagri\b|\bkemenkeu\b",
-                r"\bmenteri\b|\bkementerian\b|\bk/l\b"),
+    "menteri": (
+        r"\bmenteri\b|\bkementerian\b|\bmendagri\b|\bmenkeu\b|\bkemendagri\b|\bkemenkeu\b",
+        r"\bmenteri\b|\bkementerian\b|\bk/l\b",
+    ),
     "gubernur": (r"\bgubernur\b|\bgwpp\b", r"\bgubernur\b|\bgubemur\b|\bgwpp\b|\bkepala daerah\b"),
     "bupati": (r"\bbupati\b", r"\bbupati\b|\bkepala daerah\b"),
     "wali kota": (r"\bwali\s?kota\b", r"\bwali\s?kota\b|\bkepala daerah\b"),

@@ -365,10 +365,7 @@ def system_prompt(messages: list[dict[str, Any]]) -> str:
 
 def prompt_sources(messages: list[dict[str, Any]]) -> list[PromptSource]:
     """The numbered SUMBER blocks of an answer prompt, in order."""
-    return [
-        PromptSource(int(n), label, text, kind)
-        for n, label, kind, text in _SOURCE.findall(user_prompt(messages))
-    ]
+    return [PromptSource(int(n), label, text, kind) for n, label, kind, text in _SOURCE.findall(user_prompt(messages))]
 
 
 def prompt_question(messages: list[dict[str, Any]]) -> str:
