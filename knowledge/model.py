@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class PassagePart(StrEnum):
@@ -81,7 +82,12 @@ FOLLOWUP_STATUSES: tuple[str, ...] = tuple(FollowUpStatus)
 
 @dataclass
 class Passage:
-    """The smallest citable unit: one ayat, a whole short Pasal, a minutes item or section paragraph."""
+    """The smallest citable unit: one ayat, a whole short Pasal, a minutes item or section paragraph.
+
+    One type on both sides of the store. Parsers build passages field by field and `Document.finalize()`
+    stamps them; the corpus snapshot (`knowledge.index.corpus`) reads them back from SQL with the status they
+    have at read time (the fields under "Read time"), and treats them as read-only from then on.
+    """
 
     text: str
     label: str = ""  # filled by Document.finalize() when empty
@@ -106,13 +112,51 @@ class Passage:
     revoked_by: str | None = None
     source: str = ""
     content_hash: str = ""
-    order: int = 0
+    order: int = 0  # place in its document (the `position` column)
+    # Stable within one version of one file, changes when the file changes (see `derived_id`); an amended
+    # article's wording in force, made at read time, has an id of its own ("ubah-...").
+    id: str = ""
+    # Read time (the corpus snapshot), from the legal status graph and the OCR notice threshold:
+    amended_by: str | None = None  # "UU 9/2015 Pasal I angka 4": the article now reads otherwise
+    status_note: str | None = None  # what an answer quoting this passage must say about its status
+    current_of: str | None = None  # for an amended wording: the id of the passage it replaces
+    scan_note: str | None = None  # what an answer quoting it must say: its OCR confidence is low
 
-    @property
-    def id(self) -> str:
-        """Stable within one version of one file; changes when the file changes."""
+    # Equal passages have equal ids, so the id is a hash consistent with equality. Only read-time passages,
+    # which nothing changes, are hashed (deduplicated with dict.fromkeys, kept in sets).
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def derived_id(self) -> str:
+        """The id this passage's place in its file gives it (what `Document.finalize()` stamps)."""
         key = f"{self.content_hash}|{self.order}|{self.part}|{self.pasal}|{self.ayat}|{self.item}"
         return hashlib.sha1(key.encode()).hexdigest()[:20]
+
+    @property
+    def cited_label(self) -> str:
+        """The label with the page it stands on, for source lists ("..., hal. 2"): the reader can find it in the
+        original, which matters most for a scan."""
+        return f"{self.label}, hal. {self.page}" if self.page else self.label
+
+    def citation(self, score: float | None = None) -> dict[str, Any]:
+        """The CIT object of the JSON answer format."""
+        return {
+            "doc": self.doc,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "pasal": self.pasal,
+            "ayat": self.ayat,
+            "part": self.part,
+            "label": self.label,
+            "text": self.text,
+            "source": self.source,
+            "score": None if score is None else round(float(score), 4),
+            "status": self.status,
+            "revoked_by": self.revoked_by,
+            "amended_by": self.amended_by,
+            "page": self.page,
+            "ocr_confidence": None if self.ocr_confidence is None else round(self.ocr_confidence, 4),
+        }
 
 
 @dataclass
@@ -171,7 +215,7 @@ class Document:
     content_hash: str = ""
 
     def finalize(self) -> Document:
-        """Stamp document-level fields and citation labels onto every passage."""
+        """Stamp document-level fields, citation labels and ids onto every passage."""
         for order, passage in enumerate(self.passages):
             passage.doc = self.doc
             passage.title = self.title
@@ -183,6 +227,7 @@ class Document:
                 passage.label = citation_label(
                     self.doc, passage.pasal, passage.ayat, passage.part, passage.section, passage.item
                 )
+            passage.id = passage.derived_id()
         return self
 
 

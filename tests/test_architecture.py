@@ -1,8 +1,9 @@
 """The layer contracts of DEVELOPERS.md ("Architecture"), checked by import-linter on the real code.
 
 The contracts live in pyproject.toml ([tool.importlinter]): knowledge/ imports neither bot/ nor ingest/, ingest/
-never imports bot/, and the modules of knowledge/ import each other without cycles (TYPE_CHECKING imports
-count too). A broken contract names the import that breaks it in the assertion message.
+never imports bot/, and the modules of knowledge/, like those of the regulation parser, import each other
+without cycles (TYPE_CHECKING imports count too). A broken contract names the import that breaks it in the
+assertion message.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def test_the_layer_contracts_are_configured() -> None:
     assert "knowledge imports neither bot nor ingest" in names
     assert "ingest does not import bot" in names
     assert "knowledge modules import each other without cycles" in names
+    assert "regulation parser modules import each other without cycles" in names
 
 
 @pytest.mark.parametrize("name", contract_names())

@@ -238,10 +238,11 @@ def test_an_annex_run_into_an_elucidation_is_never_the_answer_but_can_be_looked_
 
 
 def test_quotable_passages(tmp_path: Path):
-    from knowledge.index.corpus import Record, is_quotable
+    from knowledge.index.corpus import is_quotable
+    from knowledge.model import Passage
 
-    def record(text: str, part: str = "penjelasan", doc_type: str = "UU") -> Record:
-        return Record("x", "UU 1/2000", "", doc_type, "1", None, part, "x", text, text, "", "berlaku", None, 0)
+    def record(text: str, part: str = "penjelasan", doc_type: str = "UU") -> Passage:
+        return Passage(text, "x", part, pasal="1", parent_text=text, doc="UU 1/2000", doc_type=doc_type, id="x")
 
     assert is_quotable(record('Yang dimaksud dengan "penyuluhan" adalah kegiatan pendampingan.'))
     assert not is_quotable(record("Cukup jelas. TAMBAHAN LEMBARAN NEGARA REPUBLIK INDONESIA NOMOR 1 LAMPIRAN"))

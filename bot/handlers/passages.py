@@ -13,7 +13,7 @@ from bot.roles import members_only, owned_answer
 from bot.services import Services
 from bot.views.keyboards import parts
 from bot.views.render import esc, pack, passage_messages, section_blocks
-from knowledge.index.corpus import Record
+from knowledge.model import Passage
 from knowledge.operations.users import StoredAnswer
 from knowledge.search.passages import FullPassage, full_passage, related_articles, resolve
 
@@ -68,7 +68,7 @@ def _full_passage(svc: Services, stored: StoredAnswer, number: int) -> FullPassa
 
 def _related(svc: Services, stored: StoredAnswer) -> list[tuple[str, str]]:
     corpus = svc.assistant.retriever.corpus
-    records: list[Record] = [r for r in (resolve(corpus, c) for c in stored.citations) if r is not None]
+    records: list[Passage] = [r for r in (resolve(corpus, c) for c in stored.citations) if r is not None]
     return related_articles(corpus, records)
 
 

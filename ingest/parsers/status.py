@@ -88,7 +88,7 @@ def extract_status(
 ) -> tuple[list[StatusEdge], list[str]]:
     """Status edges stated by a regulation's batang tubuh, and warnings for clauses that could not be read.
 
-    `classify` maps a kind phrase to (abbreviation, name) (`ingest.regulation.classify_jenis`). `text`, the
+    `classify` maps a kind phrase to (abbreviation, name) (`ingest.parsers.regulation.classify_jenis`). `text`, the
     whole document, is searched for closing provisions the articles do not hold: a Perppu annexed to the law
     that enacts it revokes what the Perppu revokes.
     """

@@ -18,62 +18,9 @@ from sqlalchemy import select
 from knowledge.db import DocumentRow, PassageRow
 from knowledge.index.bm25 import BM25Index, tokenize
 from knowledge.index.status import PassageStatus, StatusGraph
-from knowledge.index.store import KnowledgeStore
+from knowledge.index.store import KnowledgeStore, passage_from_row
 from knowledge.index.vectors import unit_passage_id
-from knowledge.model import BATANG_TUBUH, BERLAKU, DICABUT, DIUBAH, INSERTED, NOTULEN, PENJELASAN, REKOMENDASI
-
-
-@dataclass(frozen=True)
-class Record:
-    id: str
-    doc: str
-    title: str
-    doc_type: str
-    pasal: str | None
-    ayat: str | None
-    part: str | None
-    label: str
-    text: str
-    parent_text: str
-    source: str
-    status: str
-    revoked_by: str | None
-    position: int
-    bab: str | None = None
-    page: int | None = None
-    section: str | None = None
-    item: str | None = None
-    amended_by: str | None = None  # "UU 9/2015 Pasal I angka 4": the article now reads otherwise
-    status_note: str | None = None  # what an answer quoting this passage must say about its status
-    current_of: str | None = None  # for an amended wording: the id of the passage it replaces
-    ocr_confidence: float | None = None  # read from a scan or photo: the OCR's mean character confidence
-    scan_note: str | None = None  # what an answer quoting it must say: its OCR confidence is low
-
-    @property
-    def cited_label(self) -> str:
-        """The label with the page it stands on, for source lists ("..., hal. 2"): the reader can find it in the
-        original, which matters most for a scan."""
-        return f"{self.label}, hal. {self.page}" if self.page else self.label
-
-    def citation(self, score: float | None = None) -> dict[str, Any]:
-        """The CIT object of the JSON answer format."""
-        return {
-            "doc": self.doc,
-            "title": self.title,
-            "doc_type": self.doc_type,
-            "pasal": self.pasal,
-            "ayat": self.ayat,
-            "part": self.part,
-            "label": self.label,
-            "text": self.text,
-            "source": self.source,
-            "score": None if score is None else round(float(score), 4),
-            "status": self.status,
-            "revoked_by": self.revoked_by,
-            "amended_by": self.amended_by,
-            "page": self.page,
-            "ocr_confidence": None if self.ocr_confidence is None else round(self.ocr_confidence, 4),
-        }
+from knowledge.model import BATANG_TUBUH, BERLAKU, DICABUT, DIUBAH, INSERTED, NOTULEN, PENJELASAN, REKOMENDASI, Passage
 
 
 @dataclass
@@ -94,13 +41,13 @@ def pasal_sort_key(pasal: str) -> tuple[int, str]:
 
 
 class Corpus:
-    def __init__(self, records: list[Record], docs: dict[str, DocInfo], bm25: BM25Index, generation: str):
+    def __init__(self, records: list[Passage], docs: dict[str, DocInfo], bm25: BM25Index, generation: str):
         self.records = records
         self.by_id = {r.id: r for r in records}
         self.docs = docs
         self.bm25 = bm25
         self.generation = generation
-        self._by_article: dict[tuple[str, str], list[Record]] = {}
+        self._by_article: dict[tuple[str, str], list[Passage]] = {}
         for record in records:
             if record.pasal:
                 self._by_article.setdefault((record.doc, record.pasal), []).append(record)
@@ -134,7 +81,7 @@ class Corpus:
         corpus.status = graph
         return corpus
 
-    def current_version(self, record: Record) -> Record | None:
+    def current_version(self, record: Passage) -> Passage | None:
         """The wording in force of an amended passage's article, when the amendment's text is known."""
         if record.status != DIUBAH or not record.pasal:
             return None
@@ -147,7 +94,7 @@ class Corpus:
     def _quotable(self) -> set[str]:
         return {r.id for r in self.records if is_quotable(r)}
 
-    def tokens(self, record: Record) -> set[str]:
+    def tokens(self, record: Passage) -> set[str]:
         """The search tokens of a passage (with its chapter heading), computed once per snapshot."""
         cached = self._tokens.get(record.id)
         if cached is None:
@@ -163,10 +110,10 @@ class Corpus:
             words.update(_SURFACE_WORD.findall(record.text.lower()))
         return words
 
-    def article(self, doc: str, pasal: str, part: str = BATANG_TUBUH) -> list[Record]:
+    def article(self, doc: str, pasal: str, part: str = BATANG_TUBUH) -> list[Passage]:
         return [r for r in self._by_article.get((doc, pasal), []) if r.part == part]
 
-    def penjelasan_for(self, record: Record) -> list[Record]:
+    def penjelasan_for(self, record: Passage) -> list[Passage]:
         """The elucidation of an ayat (or of the whole article when it has none of its own)."""
         if not record.pasal or record.part != BATANG_TUBUH:
             return []
@@ -194,7 +141,7 @@ _PLACEHOLDER_THEN_MORE = re.compile(
 _REFERENCE = re.compile(r"\b(?:Pasal|ayat|angka|huruf|Nomor|Tahun)\s*\(?\w{1,4}\)?", re.IGNORECASE)
 
 
-def is_quotable(record: Record) -> bool:
+def is_quotable(record: Passage) -> bool:
     """Whether a passage can stand as the answer to a question: a provision, an elucidation or a meeting's
     text, not a table, an attachment, a financial schedule or "Cukup jelas." with a gazette trailer and
     an annex run into it.
@@ -232,10 +179,10 @@ def normalize_term(term: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w/ ]", " ", term.lower())).strip()
 
 
-def _definitions(records: list[Record]) -> tuple[dict[str, list[Record]], dict[str, str]]:
+def _definitions(records: list[Passage]) -> tuple[dict[str, list[Passage]], dict[str, str]]:
     """Defined term (and its short form) -> the passages that define it ("X adalah ..."), and each defined
     term -> how the regulations write it ("tugas pembantuan pusat" -> "Tugas Pembantuan Pusat")."""
-    found: dict[str, list[Record]] = {}
+    found: dict[str, list[Passage]] = {}
     casings: dict[str, Counter[str]] = {}
     for record in records:
         if " adalah " not in record.text:
@@ -261,9 +208,9 @@ _CASED_TERM = re.compile(
 SCAN_NOTICE = "Kutipan ini teks hasil pindai, periksa naskah aslinya."
 
 
-def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_below: float = 0.0) -> Record:
-    info = row.info or {}
-    confidence = info.get("ocr_confidence")
+def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_below: float = 0.0) -> Passage:
+    """A stored passage with what its status is now and what an answer quoting it must say."""
+    confidence = (row.info or {}).get("ocr_confidence")
     status = graph.passage_status(row.doc, row.pasal if row.part in (BATANG_TUBUH, PENJELASAN) else None, row.ayat)
     if status.status == BERLAKU and document.status == DICABUT:
         # Revoked by a clause the graph has not stored (an index written before the status graph existed).
@@ -271,28 +218,13 @@ def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_b
         status = PassageStatus(
             DICABUT, by, f"Perhatian: {row.doc} sudah dicabut{f' oleh {by}' if by else ''} dan tidak berlaku lagi."
         )
-    return Record(
-        id=row.id,
-        doc=row.doc,
-        title=document.title,
-        doc_type=document.doc_type,
-        pasal=row.pasal,
-        ayat=row.ayat,
-        part=row.part,
-        label=row.label,
-        text=row.text,
-        parent_text=row.parent_text,
-        source=document.source,
+    return passage_from_row(
+        row,
+        document,
         status=status.status,
         revoked_by=status.by if status.status == DICABUT else None,
-        position=row.position,
-        bab=info.get("bab"),
-        page=info.get("page"),
-        section=info.get("section"),
-        item=info.get("item"),
         amended_by=status.by if status.status == DIUBAH else None,
         status_note=status.note,
-        ocr_confidence=confidence,
         scan_note=SCAN_NOTICE if confidence is not None and confidence < notice_below else None,
     )
 
@@ -300,15 +232,15 @@ def _record(row: PassageRow, document: DocumentRow, graph: StatusGraph, notice_b
 _HEADING_LINE = re.compile(r"^\s*Pasal\s+\d{1,4}[A-Z]?\s*\n?")
 
 
-def _current_wordings(records: list[Record], docs: dict[str, DocInfo], graph: StatusGraph) -> list[Record]:
+def _current_wordings(records: list[Passage], docs: dict[str, DocInfo], graph: StatusGraph) -> list[Passage]:
     """The wording in force of each amended or inserted article of an indexed regulation, as a passage of
     that regulation citing the amendment ("UU 23/2014 Pasal 63 sebagaimana diubah dengan UU 9/2015 Pasal I
     angka 1"). Not searched; shown in place of the original when the original is found or looked up."""
-    originals: dict[tuple[str, str], Record] = {}
+    originals: dict[tuple[str, str], Passage] = {}
     for record in records:
         if record.part == BATANG_TUBUH and record.pasal:
             originals.setdefault((record.doc, record.pasal), record)
-    made: list[Record] = []
+    made: list[Passage] = []
     for doc, info in docs.items():
         for pasal in dict.fromkeys(c.pasal for c in graph.about(doc) if c.pasal):
             change = graph.current_text(doc, pasal)
@@ -318,7 +250,7 @@ def _current_wordings(records: list[Record], docs: dict[str, DocInfo], graph: St
             verb = "disisipkan dengan" if change.kind == INSERTED else "diubah dengan"
             key = f"{change.origin}|{change.by}|{doc}|{pasal}"
             made.append(
-                Record(
+                Passage(
                     id="ubah-" + hashlib.sha1(key.encode()).hexdigest()[:16],
                     doc=doc,
                     title=info.title,
@@ -332,7 +264,7 @@ def _current_wordings(records: list[Record], docs: dict[str, DocInfo], graph: St
                     source=change.origin,
                     status=BERLAKU,
                     revoked_by=None,
-                    position=(original.position if original else 10**6) - 1,
+                    order=(original.order if original else 10**6) - 1,
                     bab=original.bab if original else None,
                     current_of=original.id if original else "",
                 )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import delete, func, select
@@ -510,8 +510,8 @@ class KnowledgeStore:
             ).all()
         passages = []
         for row, document in rows:
-            passage = _passage_from_row(row, document)
-            if passage.id != row.id:  # the id is derived; a mismatch would leave the passage unfindable
+            passage = passage_from_row(row, document)
+            if passage.derived_id() != row.id:  # a mismatch would leave the passage unfindable
                 raise RuntimeError(f"passage {row.id} ({row.label}) does not rebuild to the same id")
             passages.append(passage)
         return passages
@@ -581,54 +581,29 @@ def _document_info(document: Document) -> dict:
     }
 
 
-def _passage_from_row(row: PassageRow, document: DocumentRow) -> Passage:
+# Where each Passage field is kept in SQL. Its own columns:
+PASSAGE_COLUMNS = ("doc", "pasal", "ayat", "part", "label", "text", "parent_text")
+# In the `info` JSON, in this order (the stored JSON keeps it). ocr_confidence is None unless the passage was
+# read from a scan. The document's title and type are repeated there for whoever reads rows alone.
+PASSAGE_INFO = ("bab", "bagian", "paragraf", "page", "section", "item", "ocr_confidence")
+# From its document's row.
+PASSAGE_DOCUMENT = ("title", "doc_type", "status", "revoked_by", "source", "content_hash")
+
+
+def passage_from_row(row: PassageRow, document: DocumentRow, **read_time: Any) -> Passage:
+    """The passage a row holds, as the parser made it; `read_time` fields (a status read from the status
+    graph, notes) replace what the rows say."""
     info = row.info or {}
-    return Passage(
-        text=row.text,
-        label=row.label,
-        part=row.part,
-        bab=info.get("bab"),
-        bagian=info.get("bagian"),
-        paragraf=info.get("paragraf"),
-        pasal=row.pasal,
-        ayat=row.ayat,
-        page=info.get("page"),
-        section=info.get("section"),
-        item=info.get("item"),
-        ocr_confidence=info.get("ocr_confidence"),
-        parent_text=row.parent_text,
-        doc=row.doc,
-        title=document.title,
-        doc_type=document.doc_type,
-        status=document.status,
-        revoked_by=document.revoked_by,
-        source=document.source,
-        content_hash=document.content_hash,
-        order=row.position,
-    )
+    fields: dict[str, Any] = {name: getattr(row, name) for name in PASSAGE_COLUMNS}
+    fields.update((name, info.get(name)) for name in PASSAGE_INFO)
+    fields.update((name, getattr(document, name)) for name in PASSAGE_DOCUMENT)
+    fields.update(id=row.id, order=row.position)
+    fields.update(read_time)
+    return Passage(**fields)
 
 
 def _passage_row(document_id: int, p: Passage) -> PassageRow:
-    return PassageRow(
-        id=p.id,
-        document_id=document_id,
-        doc=p.doc,
-        pasal=p.pasal,
-        ayat=p.ayat,
-        part=p.part,
-        label=p.label,
-        text=p.text,
-        parent_text=p.parent_text,
-        position=p.order,
-        info={
-            "bab": p.bab,
-            "bagian": p.bagian,
-            "paragraf": p.paragraf,
-            "page": p.page,
-            "section": p.section,
-            "item": p.item,
-            "ocr_confidence": p.ocr_confidence,  # None unless the passage was read from a scan
-            "title": p.title,
-            "doc_type": p.doc_type,
-        },
-    )
+    info: dict[str, Any] = {name: getattr(p, name) for name in PASSAGE_INFO}
+    info.update(title=p.title, doc_type=p.doc_type)
+    columns = {name: getattr(p, name) for name in PASSAGE_COLUMNS}
+    return PassageRow(id=p.id, document_id=document_id, position=p.order, info=info, **columns)

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from knowledge.config import Settings
 from knowledge.index.bm25 import tokenize
-from knowledge.index.corpus import Corpus, Record, normalize_term
+from knowledge.index.corpus import Corpus, normalize_term
 from knowledge.index.status import StatusReport, status_report
 from knowledge.index.store import KnowledgeStore
-from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, is_placeholder
+from knowledge.model import DICABUT, DOKUMEN, NOTULEN, REKOMENDASI, Passage, is_placeholder
 from knowledge.operations.chat_state import ChatState
 from knowledge.search.citations import verify_answer
 from knowledge.search.conversation import Conversations
@@ -96,7 +96,7 @@ class Answer:
     answer: str
     abstained: bool
     mode: AnswerMode
-    citations: list[Record] = field(default_factory=list)
+    citations: list[Passage] = field(default_factory=list)
     retrieved: list[Hit] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # e.g. a revoked-regulation warning
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -131,7 +131,7 @@ class ExampleArticle:
     title: str  # "Dekonsentrasi dan Tugas Pembantuan"
 
 
-def revoked_notice(record: Record) -> str:
+def revoked_notice(record: Passage) -> str:
     """What a reader of this passage must know about its status (revoked, in part, amended)."""
     if record.status_note:
         return record.status_note
@@ -289,10 +289,10 @@ class Assistant:
             lines.append(line)
         return " ".join(lines)
 
-    def _lookup_answer(self, question: str, retrieval: Retrieval, records: list[Record]) -> Answer:
+    def _lookup_answer(self, question: str, retrieval: Retrieval, records: list[Passage]) -> Answer:
         """The exact text of the named article(s), with the Penjelasan attached; no guessing."""
         corpus = self.retriever.corpus
-        cited: list[Record] = []
+        cited: list[Passage] = []
         for record in _in_force_first(corpus, records):
             if record not in cited:
                 cited.append(record)
@@ -376,7 +376,7 @@ def _missing_doc_text(missing: list[DocRef]) -> str:
     return " ".join(parts)
 
 
-def _lead_in(records: list[Record]) -> str:
+def _lead_in(records: list[Passage]) -> str:
     kinds = {_source_kind(r) for r in records}
     if kinds == {SourceKind.MINUTES}:
         return LEAD_MINUTES
@@ -387,7 +387,7 @@ def _lead_in(records: list[Record]) -> str:
     return LEAD_REGULATION
 
 
-def _non_regulation_note(cited: list[Record]) -> str | None:
+def _non_regulation_note(cited: list[Passage]) -> str | None:
     """What an LLM answer must say when it rests on something other than a regulation: the model's own words
     may not make that clear, so it is said here ("Sumber [2] adalah dokumen umum, bukan peraturan.")."""
     kinds = [_source_kind(r) for r in cited]
@@ -406,7 +406,7 @@ def _non_regulation_note(cited: list[Record]) -> str | None:
     return " ".join(notes)
 
 
-def _source_kind(record: Record) -> SourceKind:
+def _source_kind(record: Passage) -> SourceKind:
     if record.doc_type in (NOTULEN, REKOMENDASI):
         return SourceKind.MINUTES
     if record.doc_type == DOKUMEN:
@@ -426,7 +426,7 @@ def _is_lookup(question: str) -> bool:
     return len(rest.split()) <= 1
 
 
-def _different_article(record: Record, chosen: list[Record]) -> bool:
+def _different_article(record: Passage, chosen: list[Passage]) -> bool:
     return all((record.doc, record.pasal, record.part) != (c.doc, c.pasal, c.part) for c in chosen)
 
 
@@ -501,7 +501,7 @@ def _clip(text: str) -> str:
     return cut + " …"
 
 
-def _notices(records: list[Record]) -> list[str]:
+def _notices(records: list[Passage]) -> list[str]:
     notices = []
     for record in records:
         if (record.status == DICABUT or record.status_note) and revoked_notice(record) not in notices:
@@ -511,10 +511,10 @@ def _notices(records: list[Record]) -> list[str]:
     return notices
 
 
-def _in_force_first(corpus: Corpus, records: list[Record]) -> list[Record]:
+def _in_force_first(corpus: Corpus, records: list[Passage]) -> list[Passage]:
     """Each amended passage preceded by its article's wording in force (when the amendment's text is
     known), so the answer quotes the law as it reads now and keeps the original one button away."""
-    out: list[Record] = []
+    out: list[Passage] = []
     for record in records:
         current = corpus.current_version(record)
         if current is not None and current not in out:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from knowledge.index.corpus import Corpus, Record
+from knowledge.index.corpus import Corpus
 from knowledge.index.embeddings import Embedder
+from knowledge.model import Passage
 from knowledge.search.article_mentions import ArticleMention, find_article_mentions
 from knowledge.search.numerals import find_digit_numbers, find_number_words, number_values
 from knowledge.search.references import DocRef, find_doc_refs
@@ -69,11 +70,11 @@ class _Sentence:
     text: str
     line: int
     markers: list[int]
-    basis: list[Record]  # the passages it cites, or all of them when it cites none
+    basis: list[Passage]  # the passages it cites, or all of them when it cites none
     lead_in: bool = False  # "Laporan memuat:", vouched for by the marked list items after it
 
 
-def verify_answer(text: str, sources: list[Record], corpus: Corpus, embedder: Embedder | None = None) -> Verified:
+def verify_answer(text: str, sources: list[Passage], corpus: Corpus, embedder: Embedder | None = None) -> Verified:
     """Keep the sentences of `text` that the passages `sources` (numbered from 1) support.
 
     `embedder` gives the e5 similarity (one batch for the whole answer); without it word overlap decides
@@ -147,7 +148,7 @@ def _expand_markers(match: re.Match[str]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def _check(sentence: str, line: int, sources: list[Record], corpus: Corpus, items: list[int]) -> _Sentence | Dropped:
+def _check(sentence: str, line: int, sources: list[Passage], corpus: Corpus, items: list[int]) -> _Sentence | Dropped:
     markers = [int(m) for m in _MARKER.findall(sentence)]
     if any(not 1 <= m <= len(sources) for m in markers):
         return Dropped(sentence, MARKER)
@@ -218,7 +219,7 @@ def contacts(text: str) -> list[str]:
     return found
 
 
-def _contacts_quoted(body: str, basis: list[Record]) -> bool:
+def _contacts_quoted(body: str, basis: list[Passage]) -> bool:
     wanted = contacts(body)
     if not wanted:
         return True
@@ -234,7 +235,7 @@ def _contacts_quoted(body: str, basis: list[Record]) -> bool:
 
 
 def _articles_problem(
-    mentions: list[ArticleMention], doc_refs: list[DocRef], cited: list[Record], corpus: Corpus
+    mentions: list[ArticleMention], doc_refs: list[DocRef], cited: list[Passage], corpus: Corpus
 ) -> str | None:
     if not mentions:
         return None
@@ -279,7 +280,7 @@ def _named_near(mention: ArticleMention, doc_refs: list[DocRef]) -> list[DocRef]
     return near
 
 
-def _referred_articles(cited: list[Record]) -> set[tuple[str, str | None]]:
+def _referred_articles(cited: list[Passage]) -> set[tuple[str, str | None]]:
     """(pasal, ayat) pairs the cited passages are, or name in their text, label or status ("sebagaimana
     dimaksud dalam Pasal 7 ayat (5)", "... diubah dengan UU 9/2015 Pasal I angka 1", "dicabut oleh PP 19/2022
     Pasal 26": the prompt gives the status, so an answer may repeat it)."""
@@ -300,7 +301,7 @@ def _articles_named(text: str) -> frozenset[tuple[str, str | None]]:
     return frozenset(pairs)
 
 
-def _referred_docs(records: list[Record], corpus: Corpus) -> set[str]:
+def _referred_docs(records: list[Passage], corpus: Corpus) -> set[str]:
     keys: set[str] = set()
     for record in records:
         keys.add(record.doc)
@@ -334,7 +335,7 @@ def _docs_named(text: str, corpus: Corpus) -> frozenset[str]:
     return found
 
 
-def _ref_in(ref: DocRef, keys: set[str], records: list[Record] | None = None) -> bool:
+def _ref_in(ref: DocRef, keys: set[str], records: list[Passage] | None = None) -> bool:
     """The regulation `ref` is among `keys` (documents and names the passages give), or, for one named in
     words ("Undang-Undang Dasar"), the passages write that name."""
     if set(ref.docs) & keys or (ref.canonical and ref.canonical.lower() in keys):
@@ -348,7 +349,7 @@ def _plain_name(text: str) -> str:
 
 
 def _article_cited(
-    docs: list[str], pasal: str, ayat: str | None, cited: list[Record], referred: set[tuple[str, str | None]]
+    docs: list[str], pasal: str, ayat: str | None, cited: list[Passage], referred: set[tuple[str, str | None]]
 ) -> bool:
     for record in cited:
         if record.doc in docs and record.pasal == pasal:
@@ -357,7 +358,7 @@ def _article_cited(
     return (pasal, ayat) in referred
 
 
-def _bare_ayat_cited(ayat: str, cited: list[Record], referred: set[tuple[str, str | None]]) -> bool:
+def _bare_ayat_cited(ayat: str, cited: list[Passage], referred: set[tuple[str, str | None]]) -> bool:
     if any(r.ayat == ayat for r in cited):
         return True
     if any(a == ayat for _, a in referred):
@@ -380,7 +381,7 @@ def _has_items(corpus: Corpus, docs: list[str], pasal: str, mention: ArticleMent
     return True
 
 
-def _documents_problem(doc_refs: list[DocRef], basis: list[Record], corpus: Corpus) -> str | None:
+def _documents_problem(doc_refs: list[DocRef], basis: list[Passage], corpus: Corpus) -> str | None:
     """A regulation named in the sentence is one of the passages' documents, or one they name."""
     if not doc_refs:
         return None
@@ -398,7 +399,7 @@ _NOT_A_QUANTITY = re.compile(r"\bsalah\s+satu\b|\bsatu\s+per\s+satu\b|\bsatu-sat
 _ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}|[a-z])[.)]\s", re.IGNORECASE | re.MULTILINE)
 
 
-def _numbers_stated(body: str, mentions: list[ArticleMention], doc_refs: list[DocRef], basis: list[Record]) -> bool:
+def _numbers_stated(body: str, mentions: list[ArticleMention], doc_refs: list[DocRef], basis: list[Passage]) -> bool:
     """Every number in the sentence (not an article, ayat, regulation number or list marker) is one a passage
     states, in digits or in words ("30 (tiga puluh) hari" states 30), or the number of items of its list."""
     spans = [m.span for m in mentions] + [r.span for r in doc_refs if r.span]

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.index.corpus import Corpus, Record, pasal_sort_key
-from knowledge.model import BATANG_TUBUH, DICABUT, citation_label
+from knowledge.index.corpus import Corpus, pasal_sort_key
+from knowledge.model import BATANG_TUBUH, DICABUT, Passage, citation_label
 from knowledge.search.answer import revoked_notice
 
 MAX_RELATED = 6
@@ -23,7 +23,7 @@ _OTHER_DOCUMENT = re.compile(
 )
 
 
-def citation_dict(record: Record) -> dict[str, Any]:
+def citation_dict(record: Passage) -> dict[str, Any]:
     """What an answer context keeps of a citation: enough to find the passage again after a re-ingest."""
     return {
         "id": record.id,
@@ -36,7 +36,7 @@ def citation_dict(record: Record) -> dict[str, Any]:
     }
 
 
-def resolve(corpus: Corpus, cited: dict[str, Any]) -> Record | None:
+def resolve(corpus: Corpus, cited: dict[str, Any]) -> Passage | None:
     """The cited passage in the current snapshot: by id, else (after a re-ingest) by its citation label."""
     record = corpus.by_id.get(str(cited.get("id")))
     if record is not None:
@@ -58,7 +58,7 @@ class FullPassage:
     notes: list[tuple[str, str]]  # Penjelasan: (label, text)
 
 
-def full_passage(corpus: Corpus, record: Record) -> FullPassage:
+def full_passage(corpus: Corpus, record: Passage) -> FullPassage:
     """The whole Pasal (or section) the record belongs to, with the Penjelasan of its ayat."""
     heading = citation_label(record.doc, record.pasal, None, record.part) if record.pasal else record.label
     body = record.parent_text or record.text
@@ -76,7 +76,7 @@ def full_passage(corpus: Corpus, record: Record) -> FullPassage:
     return FullPassage(heading, record.title, body, notices, notes)
 
 
-def related_articles(corpus: Corpus, records: list[Record], limit: int = MAX_RELATED) -> list[tuple[str, str]]:
+def related_articles(corpus: Corpus, records: list[Passage], limit: int = MAX_RELATED) -> list[tuple[str, str]]:
     """Articles of the same document that the cited passages refer to, as (label, text), in order of mention."""
     found: list[tuple[str, str]] = []
     seen: set[tuple[str, str, str | None]] = set()
@@ -106,5 +106,5 @@ def _article_text(corpus: Corpus, doc: str, pasal: str, ayat: str | None) -> tup
         exact = next((r for r in parts if r.ayat == ayat), None)
         if exact is not None:
             return exact.label, exact.text
-    parts = sorted(parts, key=lambda r: (pasal_sort_key(r.pasal or ""), r.position))
+    parts = sorted(parts, key=lambda r: (pasal_sort_key(r.pasal or ""), r.order))
     return citation_label(doc, pasal), parts[0].parent_text or "\n".join(r.text for r in parts)

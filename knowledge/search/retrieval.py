@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.index.corpus import Corpus, Record, normalize_term
+from knowledge.index.corpus import Corpus, normalize_term
 from knowledge.index.store import KnowledgeStore
-from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, PENJELASAN_UMUM, is_placeholder
+from knowledge.model import BATANG_TUBUH, DICABUT, PENJELASAN, PENJELASAN_UMUM, Passage, is_placeholder
 from knowledge.search.informal import FIELD_TERMS, KNOWN_ABBREVIATION, Normalized, normalizer_for
 from knowledge.search.query import Expander, strip_spans
 from knowledge.search.references import (
@@ -93,7 +93,7 @@ _QUANTITY = re.compile(
 
 @dataclass
 class Hit:
-    record: Record
+    record: Passage
     score: float
     dense: float = 0.0
     lexical: float = 0.0
@@ -363,7 +363,7 @@ class Retriever:
         return top + [h for h in hits if h.record.id not in ids]
 
     @staticmethod
-    def _coverage(corpus: Corpus, groups: list[list[frozenset[str]]], records: list[Record]) -> float:
+    def _coverage(corpus: Corpus, groups: list[list[frozenset[str]]], records: list[Passage]) -> float:
         """How much of what is specific in the question one of the best passages talks about (0..1).
 
         Words weigh by rarity, and a word the corpus has never seen weighs most; the best single passage

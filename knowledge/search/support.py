@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.index.bm25 import tokenize
-from knowledge.index.corpus import Corpus, Record
+from knowledge.index.corpus import Corpus
 from knowledge.index.embeddings import Embedder, LocalE5Embedder
-from knowledge.model import DICABUT
+from knowledge.model import DICABUT, Passage
 from knowledge.search.informal import FIELD_TERMS
 from knowledge.search.sentences import split_sentences
 
@@ -99,7 +99,7 @@ def passage_words(text: str) -> set[str]:
     return content_words(text) | content_words(" ".join(extra))
 
 
-def status_words(record: Record) -> str:
+def status_words(record: Passage) -> str:
     """What the prompt says of a passage's status ("DICABUT oleh PP 19/2022 Pasal 26"), in the words an
     answer repeating it would use."""
     said = []
@@ -118,7 +118,7 @@ class SupportChecker:
         self.shortcut = shortcut
         self._words: dict[str, tuple[set[str], list[set[str]]]] = {}
 
-    def check(self, claims: list[tuple[str, list[Record]]]) -> list[Support]:
+    def check(self, claims: list[tuple[str, list[Passage]]]) -> list[Support]:
         """Support of each (sentence, passages) pair; the sentences coverage cannot decide alone are embedded,
         with the pieces of passage they are compared with, in one batch."""
         coverages = [self.coverage(sentence, records) for sentence, records in claims]
@@ -137,7 +137,7 @@ class SupportChecker:
             for i, (c, k) in enumerate(zip(coverages, conflicts, strict=True))
         ]
 
-    def coverage(self, sentence: str, records: list[Record]) -> float:
+    def coverage(self, sentence: str, records: list[Passage]) -> float:
         """The idf-weighted share of the sentence's content words found in the labels of its passages and in
         the two pieces of them (sentences, list items) that hold most of its words: a claim must be made
         somewhere in a passage, not pieced together from words scattered over a long one."""
@@ -157,7 +157,7 @@ class SupportChecker:
         total = sum(weights.values())
         return sum(weights[w] for w in words & found) / total if total else 0.0
 
-    def _passage_words(self, record: Record) -> tuple[set[str], list[set[str]]]:
+    def _passage_words(self, record: Passage) -> tuple[set[str], list[set[str]]]:
         """The words of what the model was shown of a passage: its label with its status (and the title it
         may name the regulation by), and each piece of its text."""
         cached = self._words.get(record.id)
@@ -167,7 +167,7 @@ class SupportChecker:
             cached = self._words[record.id] = (passage_words(label), pieces)
         return cached
 
-    def _similarities(self, claims: list[tuple[str, list[Record]]]) -> list[float] | None:
+    def _similarities(self, claims: list[tuple[str, list[Passage]]]) -> list[float] | None:
         """Best e5 similarity of each sentence with a piece of its passages; None if e5 is unavailable."""
         if not claims:
             return []
@@ -295,7 +295,7 @@ _PARTIES: dict[str, tuple[str, str]] = {
 _PARTY_PATTERNS = {name: (re.compile(a, re.I), re.compile(p, re.I)) for name, (a, p) in _PARTIES.items()}
 
 
-def conflict(sentence: str, records: list[Record]) -> str | None:
+def conflict(sentence: str, records: list[Passage]) -> str | None:
     """What the sentence contradicts in the passages, or None."""
     passages = "\n".join(f"{r.label}\n{r.text}" for r in records)
     said, found = _polarity(sentence), _polarity(passages)
@@ -341,7 +341,7 @@ def passage_pieces(text: str) -> list[str]:
     return pieces
 
 
-def best_pieces(sentence: str, records: list[Record], limit: int = PIECES_PER_CLAIM) -> list[str]:
+def best_pieces(sentence: str, records: list[Passage], limit: int = PIECES_PER_CLAIM) -> list[str]:
     """The pieces of the passages sharing most content words with the sentence, and two neighbours joined
     (a paraphrase often merges two sentences of a passage into one)."""
     words = content_words(sentence)
