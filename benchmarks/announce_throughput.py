@@ -30,8 +30,8 @@ from bot.runtime import polling
 from bot.sandbox import BotApiServer
 from bot.sandbox.limits import RateLimit
 from knowledge.config import Settings, get_settings
-from knowledge.db import init_db
 from knowledge.index.store import KnowledgeStore
+from knowledge.migrate import init_db
 from knowledge.operations.announcements import ROLE, AnnouncementStore, Audience, Content
 from knowledge.operations.users import PEJABAT, UserStore
 from knowledge.search.answer import Assistant

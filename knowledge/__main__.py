@@ -282,7 +282,8 @@ def cmd_followups(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from knowledge.index.store import KnowledgeStore
-    from knowledge.operations.reports import FilterError, ReportFilters, build_report, parse_since
+    from knowledge.operations.report_files import build_report
+    from knowledge.operations.reports import FilterError, ReportFilters, parse_since
 
     try:
         since = parse_since(args.sejak) if args.sejak is not None else None

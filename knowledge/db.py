@@ -26,7 +26,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Lock = Callable[[], AbstractContextManager[object]]
 
@@ -195,16 +195,6 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
-
-
-def init_db(url: str, *, lock: Lock | None = None) -> sessionmaker:
-    """Open the database at `url`, bringing its schema to the current revision first (knowledge/migrate.py);
-    `lock` (the writer lock of DATA_DIR) is held while an upgrade runs."""
-    from knowledge.migrate import upgrade  # migrate imports the models from here
-
-    engine = make_engine(url)
-    upgrade(engine, lock=lock)
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 # ==========================================================================================================

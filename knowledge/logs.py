@@ -104,7 +104,7 @@ def setup_logging(level: int = logging.INFO, *, settings: Settings | None = None
     install_redaction(settings)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Libraries that are chatty at INFO or that would try to phone home.
-    for name in ("httpx", "chromadb", "pypdf", "bm25s", "urllib3"):
+    for name in ("httpx", "chromadb", "pypdf", "bm25s", "urllib3", "alembic"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 

@@ -24,8 +24,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import sessionmaker
 
-from knowledge.db import Base, Lock
+from knowledge.db import Base, Lock, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -146,3 +147,11 @@ def _between(before: str | None, after: str | None) -> list[str]:
     start = order.index(before) + 1 if before in order else 0
     end = order.index(after) + 1 if after in order else 0
     return order[start:end]
+
+
+def init_db(url: str, *, lock: Lock | None = None) -> sessionmaker:
+    """Open the database at `url`, bringing its schema to the current revision first (below);
+    `lock` (the writer lock of DATA_DIR) is held while an upgrade runs."""
+    engine = make_engine(url)
+    upgrade(engine, lock=lock)
+    return sessionmaker(engine, expire_on_commit=False)

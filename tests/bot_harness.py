@@ -23,8 +23,8 @@ from bot.runtime import polling
 from bot.sandbox import BotApiServer, BotCall, FakeChat, FakeUser
 from ingest.pipeline import Pipeline
 from knowledge.config import Settings
-from knowledge.db import init_db
 from knowledge.index.store import KnowledgeStore
+from knowledge.migrate import init_db
 from knowledge.operations.users import PEJABAT, UserStore
 from knowledge.search.answer import Assistant
 

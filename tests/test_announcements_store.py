@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.db import init_db, utcnow
+from knowledge.db import utcnow
+from knowledge.migrate import init_db
 from knowledge.operations.announcements import (
     AUTHOR_INACTIVE,
     AUTHOR_NOT_ADMIN,

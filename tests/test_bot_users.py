@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from knowledge.db import init_db, utcnow
+from knowledge.db import utcnow
+from knowledge.migrate import init_db
 from knowledge.operations.users import (
     ADMIN,
     APPROVED,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.db import init_db
+from knowledge.migrate import init_db
 from knowledge.model import FollowUp
 from knowledge.operations.followups import actor_ref, add_followup, sync_document_followups, update_followup
 

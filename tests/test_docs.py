@@ -21,8 +21,8 @@ from bot import texts
 from bot.app import build_application
 from bot.handlers.info import help_text
 from knowledge.config import Settings
-from knowledge.db import init_db
 from knowledge.index.store import KnowledgeStore
+from knowledge.migrate import init_db
 from knowledge.operations.users import ADMIN, APPROVED, PEJABAT, SEKRETARIAT, User, UserStore
 from knowledge.search.answer import Assistant
 

@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, func, inspect, select, text
 
-from knowledge.db import Base, init_db, make_engine
-from knowledge.migrate import BASELINE, UnknownRevision, head, revisions, upgrade
+from knowledge.db import Base, make_engine
+from knowledge.migrate import BASELINE, UnknownRevision, head, init_db, revisions, upgrade
 from knowledge.operations.announcements import AUTHOR_INACTIVE, AnnouncementStore
 from knowledge.operations.followups import list_followups
 from knowledge.operations.users import UserStore

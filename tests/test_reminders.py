@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.config import Settings
-from knowledge.db import FollowUpRow, init_db
+from knowledge.db import FollowUpRow
+from knowledge.migrate import init_db
 from knowledge.operations.reminders import (
     SENDING,
     SENT,

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from knowledge.config import get_settings
-from knowledge.db import DocumentRow, init_db
+from knowledge.db import DocumentRow
+from knowledge.migrate import init_db
 from knowledge.model import FollowUp
 from knowledge.operations.announcements import EVERYONE, AnnouncementStore, Audience, Content, Outcome
 from knowledge.operations.charts import COLOURS, chart_size
@@ -27,7 +28,8 @@ from knowledge.operations.followups import (
     sync_document_followups,
     update_followup,
 )
-from knowledge.operations.reports import LATE, UNDATED, FilterError, ReportFilters, build_report, parse_filters
+from knowledge.operations.report_files import build_report
+from knowledge.operations.reports import LATE, UNDATED, FilterError, ReportFilters, parse_filters
 from knowledge.operations.users import SEKRETARIAT, UserStore
 
 TODAY = date(2024, 4, 8)  # a Monday

@@ -20,8 +20,8 @@ from services import ChromaServer, EmbeddingsServer, free_port, wait_for_http
 
 from bot.sandbox import BotApiServer
 from knowledge.config import Settings
-from knowledge.db import init_db
 from knowledge.index.embeddings import LocalE5Embedder, OpenAIEmbedder
+from knowledge.migrate import init_db
 from knowledge.operations.users import UserStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,10 +33,11 @@ from ingest.uploads import (
     safe_filename,
 )
 from knowledge.config import Settings
-from knowledge.db import init_db, utcnow
+from knowledge.db import utcnow
 from knowledge.index.corpus import Corpus
 from knowledge.index.store import KnowledgeStore
 from knowledge.index.vectors import VectorIndex
+from knowledge.migrate import init_db
 from knowledge.model import BERLAKU, DICABUT
 from knowledge.operations.users import UserStore
 

@@ -25,6 +25,7 @@ from bot.roles import admins_only, private_only, requires
 from bot.views.keyboards import parts
 from bot.views.render import MAX_MESSAGE, esc, local_zone, utf16_len
 from knowledge.operations.dates import format_indonesian_date
+from knowledge.operations.report_files import ReportFiles, build_report
 from knowledge.operations.reports import (
     DONE,
     IN_PROGRESS,
@@ -33,8 +34,6 @@ from knowledge.operations.reports import (
     FeedbackLine,
     FeedbackPage,
     FilterError,
-    ReportFiles,
-    build_report,
     negative_feedback_page,
     parse_filters,
     report_filenames,

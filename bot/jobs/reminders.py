@@ -54,7 +54,8 @@ from knowledge.operations.reminders import (
     release_digest,
     sent_keys,
 )
-from knowledge.operations.reports import build_chart, report_filenames
+from knowledge.operations.report_files import build_chart
+from knowledge.operations.reports import report_filenames
 from knowledge.operations.users import APPROVED, User, UserStore, report_recipients
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.config import Settings
-from knowledge.db import DocumentRow, MetaRow, PassageRow, StatusSourceRow, init_db, utcnow
+from knowledge.db import DocumentRow, MetaRow, PassageRow, StatusSourceRow, utcnow
 from knowledge.index.bm25 import BM25Index
 from knowledge.index.embeddings import Embedder, make_embedder
 from knowledge.index.status import StatusGraph, delete_edges, replace_edges
@@ -37,6 +37,7 @@ from knowledge.index.vectors import (
     windows,
 )
 from knowledge.index.writer import WriterBusy, exclusive_writer
+from knowledge.migrate import init_db
 from knowledge.model import BERLAKU, DICABUT, Document, FollowUp, Passage, StatusEdge, is_placeholder
 
 log = logging.getLogger(__name__)

@@ -222,13 +222,6 @@ class ReportData:
         return Counter(item.category for item in self.items)
 
 
-@dataclass(frozen=True)
-class ReportFiles:
-    data: ReportData
-    workbook: bytes
-    chart: bytes
-
-
 def category(computed_status: str, due: date | None) -> str:
     """The chart's four groups (plus cancelled) from the computed status: an open item without a due date is
     "tanpa tenggat", one with a date not yet passed is "dalam proses"."""
@@ -264,35 +257,6 @@ def collect_report(
     items = [_item_line(r, today, meetings.get(r.id, MANUAL_MEETING), history.get(r.id, []), zone) for r in rows]
     moment = (now or datetime.now(UTC)).astimezone(zone).replace(tzinfo=None, microsecond=0)
     return ReportData(today, moment, filters, items, unit_counts(items, filters.unit), announcements, feedback)
-
-
-def build_report(
-    sessions: sessionmaker[Session],
-    filters: ReportFilters | None = None,
-    *,
-    today: date,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-) -> ReportFiles:
-    """The data, the workbook and the chart (CPU work: callers on an event loop run it in a thread)."""
-    # Imported here (and in chart_of): matplotlib and openpyxl take a while to load; /umpanbalik needs neither.
-    from knowledge.operations.workbook import workbook_bytes
-
-    data = collect_report(sessions, filters, today=today, zone=zone, now=now)
-    return ReportFiles(data, workbook_bytes(data), chart_of(data))
-
-
-def build_chart(
-    sessions: sessionmaker[Session], filters: ReportFilters | None = None, *, today: date, zone: ZoneInfo
-) -> bytes:
-    """The report's chart alone (the weekly digest carries it above its text)."""
-    return chart_of(collect_report(sessions, filters, today=today, zone=zone))
-
-
-def chart_of(data: ReportData) -> bytes:
-    from knowledge.operations.charts import progress_chart
-
-    return progress_chart(data.units, data.today, data.filters.labels(), data.category_totals)
 
 
 def report_filenames(today: date) -> tuple[str, str]:
