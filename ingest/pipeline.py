@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from ingest.errors import ErrorCode
 from ingest.notices import Notice, NoticeCode
 from ingest.parsers.generic import parse_generic
 from ingest.parsers.minutes import looks_like_minutes, parse_minutes
@@ -22,7 +23,6 @@ from ingest.readers.confidence import stamp_confidence
 from ingest.readers.files import RawText, ReadError, read_bytes
 from ingest.readers.scan import scan_options
 from knowledge.config import Settings
-from knowledge.formats import format_number, format_size
 from knowledge.index.store import STATUS_READ, KnowledgeStore, StatusChange, WriteResult
 from knowledge.index.vectors import index_units
 from knowledge.model import Document, content_hash
@@ -184,27 +184,11 @@ def check_workload(document: Document, settings: Settings, name: str) -> None:
     checked after parsing and before embedding, so nothing of it is written."""
     passages = len(document.passages)
     if passages > settings.max_passages_per_file:
-        raise ReadError(
-            f"too much work for one file: {name} splits into {passages} passages, "
-            f"limit {settings.max_passages_per_file} (MAX_PASSAGES_PER_FILE)",
-            f'Berkas "{name}" terpecah menjadi {_thousands(passages)} bagian, batasnya '
-            f"{_thousands(settings.max_passages_per_file)} bagian per berkas (pengaturan MAX_PASSAGES_PER_FILE). "
-            "Pisahkan dokumen menjadi beberapa berkas.",
-        )
+        raise ReadError(ErrorCode.TOO_MANY_PASSAGES, name=name, passages=passages, limit=settings.max_passages_per_file)
     # Long passages are indexed as several windows: the embedding work is in units, not passages.
     units = sum(len(index_units(passage)) for passage in document.passages)
     if units > settings.max_units_per_file:
-        raise ReadError(
-            f"too much work for one file: {name} needs {units} embedding units, "
-            f"limit {settings.max_units_per_file} (MAX_UNITS_PER_FILE)",
-            f'Berkas "{name}" menghasilkan {_thousands(units)} potongan teks untuk diindeks, batasnya '
-            f"{_thousands(settings.max_units_per_file)} potongan per berkas (pengaturan MAX_UNITS_PER_FILE). "
-            "Pisahkan dokumen menjadi beberapa berkas.",
-        )
-
-
-def _thousands(number: int) -> str:
-    return format_number(number)
+        raise ReadError(ErrorCode.TOO_MANY_UNITS, name=name, units=units, limit=settings.max_units_per_file)
 
 
 def parse_document(raw: RawText, source: str, digest: str) -> Document:
@@ -401,19 +385,13 @@ class Pipeline:
 
 def read_limited(path: Path, max_bytes: int) -> bytes:
     if isinstance(path, OutsideLink):  # collect_files lists these only to report them
-        raise ReadError(
-            f"{path.name}: symbolic link to {path.target}, outside the folder; not read",
-            f"Berkas {path.name} adalah tautan ke luar folder dan tidak dibaca.",
-        )
+        raise ReadError(ErrorCode.LISTED_LINK_OUTSIDE, name=path.name, target=str(path.target))
     path = Path(path)
     if not path.exists():
-        raise ReadError(f"{path.name}: file not found", f"Berkas {path.name} tidak ditemukan.")
+        raise ReadError(ErrorCode.LISTED_FILE_MISSING, name=path.name)
     size = path.stat().st_size
     if size > max_bytes:
-        raise ReadError(
-            f"{path.name}: file too large ({size / 1048576:.1f} MB > {max_bytes / 1048576:.0f} MB)",
-            f"Berkas {path.name} terlalu besar ({format_size(size)}); batasnya {format_size(max_bytes)}.",
-        )
+        raise ReadError(ErrorCode.LISTED_FILE_TOO_LARGE, name=path.name, size=size, limit=max_bytes)
     return path.read_bytes()
 
 

@@ -1,8 +1,8 @@
 """Readers: turn a PDF, DOCX, Markdown or plain-text file into pages of text.
 
 The file type is detected from the content (magic bytes), not trusted from the extension.
-Every failure is a `ReadError` with an English message for logs and an Indonesian one for users;
-nothing from pypdf, python-docx or zipfile escapes as a traceback.
+Every failure is a `ReadError` (ingest/errors.py): a code and its parameters, worded in English for logs and
+in Indonesian for users; nothing from pypdf, python-docx or zipfile escapes as a traceback.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from lxml.etree import LxmlError
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
+from ingest.errors import ErrorCode, ReadError
 from ingest.notices import Notice, NoticeCode
 from ingest.readers.layout import page_lines
 from ingest.readers.scan import PageScan, ScanError, ScanOptions, frame_count, mean_confidence, scan_image
@@ -69,18 +70,6 @@ class RawText:
         return sum(1 for page in self.pages if page.scanned)
 
 
-class ReadError(Exception):
-    """A file that cannot be read. `message` is English (logs), `pesan` is Indonesian (users)."""
-
-    def __init__(self, message: str, pesan: str):
-        super().__init__(message)
-        self.message = message
-        self.pesan = pesan
-
-    def __str__(self) -> str:
-        return f"{self.message} / {self.pesan}"
-
-
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".pdf", ".docx", ".md", ".markdown", ".txt", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
 )
@@ -90,7 +79,6 @@ IMAGE_KINDS = ("jpeg", "png", "tiff", "webp")
 # scanner's stamp is sometimes all the text layer holds).
 MIN_TEXT_LAYER_CHARS = 10
 
-KIB = 1024
 MIB = 1024 * 1024
 
 # A DOCX is a ZIP: refuse archives that would inflate far beyond any real document before
@@ -101,7 +89,6 @@ DOCX_RATIO_MIN_SIZE = 1 * MIB  # tiny members can have huge ratios harmlessly
 DOCX_MAX_MEMBERS = 10_000
 
 _MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
-_SEND_THESE = "Kirim PDF, DOCX, MD, atau TXT."
 
 
 # --------------------------------------------------------------------------- public API
@@ -171,9 +158,9 @@ def _load(path: Path, max_bytes: int | None) -> bytes:
             # Read one byte past the limit so a file that grew after stat() is still caught.
             data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except FileNotFoundError as exc:
-        raise ReadError(f"file not found: {path}", f"Berkas{_q(name)} tidak ditemukan.") from exc
+        raise ReadError(ErrorCode.FILE_NOT_FOUND, path=str(path), name=name) from exc
     except OSError as exc:
-        raise ReadError(f"cannot read file {path}: {exc}", f"Berkas{_q(name)} tidak dapat dibuka.") from exc
+        raise ReadError(ErrorCode.CANNOT_OPEN, path=str(path), name=name, error=str(exc)) from exc
     _check_size(len(data), max_bytes, name)
     return data
 
@@ -203,14 +190,7 @@ def _read(data: bytes, path: Path, max_pages: int | None, scan: ScanOptions | No
 def _check_size(size: int, max_bytes: int | None, name: str) -> None:
     if max_bytes is None or size <= max_bytes:
         return
-    limit = _human_size(max_bytes)
-    shown = _human_size(size)
-    if shown == limit:  # "20 MB; batasnya 20 MB" would read as a contradiction
-        shown = _human_size(size, decimals=3)
-    raise ReadError(
-        f"file too large: {name} is {size} bytes, limit {max_bytes}",
-        f"Berkas{_q(name)} terlalu besar ({shown}); batasnya {limit}.",
-    )
+    raise ReadError(ErrorCode.FILE_TOO_LARGE, name=name, size=size, limit=max_bytes)
 
 
 # --------------------------------------------------------------------------- detection
@@ -222,24 +202,20 @@ class _Sniffed(NamedTuple):
     note: Notice | None = None  # how text that is not valid UTF-8 was decoded
 
 
-# Formats people send by mistake; named so the user learns what the file really is.
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "legacy Office document (OLE, .doc/.xls)",
-        "dokumen Word/Office lama (.doc); simpan ulang sebagai DOCX atau PDF",
-    ),
-    (b"{\\rtf", "RTF document", "dokumen RTF; simpan ulang sebagai DOCX atau PDF"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image", "gambar PNG"),
-    (b"\xff\xd8\xff", "JPEG image", "gambar JPEG"),
-    (b"GIF87a", "GIF image", "gambar GIF"),
-    (b"GIF89a", "GIF image", "gambar GIF"),
-    (b"II*\x00", "TIFF image", "gambar TIFF"),
-    (b"MM\x00*", "TIFF image", "gambar TIFF"),
-    (b"\x7fELF", "executable", "program"),
-    (b"\x1f\x8b", "gzip archive", "arsip terkompresi"),
-    (b"Rar!\x1a\x07", "RAR archive", "arsip terkompresi"),
-    (b"7z\xbc\xaf\x27\x1c", "7z archive", "arsip terkompresi"),
+# Formats people send by mistake; named (ingest/errors.py) so the user learns what the file really is.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"{\\rtf", "rtf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"\x7fELF", "executable"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
 )
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _PDF_HEADER = re.compile(rb"(?:\A|[\r\n])[ \t]*%PDF-")
@@ -268,13 +244,13 @@ def _sniff(data: bytes, filename: str) -> _Sniffed:
 
 def _reject_known_binary(data: bytes, name: str) -> None:
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        raise _unsupported(name, "WEBP image", "gambar WEBP")
+        raise _unsupported(name, "webp")
     # "MZ" alone could start a text file; a real PE header has NULs right after it.
     if data.startswith(b"MZ") and b"\x00" in data[:64]:
-        raise _unsupported(name, "executable", "program")
-    for magic, what, apa in _SIGNATURES:
+        raise _unsupported(name, "executable")
+    for magic, found in _SIGNATURES:
         if data.startswith(magic):
-            raise _unsupported(name, what, apa)
+            raise _unsupported(name, found)
 
 
 def _sniff_zip(data: bytes, name: str) -> str:
@@ -282,12 +258,12 @@ def _sniff_zip(data: bytes, name: str) -> str:
     if "word/document.xml" in names and "[Content_Types].xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
-        raise _unsupported(name, "Excel workbook", "lembar kerja Excel")
+        raise _unsupported(name, "xlsx")
     if "ppt/presentation.xml" in names:
-        raise _unsupported(name, "PowerPoint presentation", "presentasi PowerPoint")
+        raise _unsupported(name, "pptx")
     if "mimetype" in names and "content.xml" in names:
-        raise _unsupported(name, "OpenDocument file", "dokumen OpenDocument; simpan ulang sebagai DOCX")
-    raise _unsupported(name, "ZIP archive", "arsip ZIP")
+        raise _unsupported(name, "odf")
+    raise _unsupported(name, "zip")
 
 
 _T = TypeVar("_T")
@@ -312,10 +288,10 @@ def _decode_text(data: bytes, name: str) -> _Decoded:
     decoded = _decode(data)
     text = decoded.text
     if text is None or "\x00" in text or not _few_controls(text):
-        raise _unsupported(name, "binary data", "data biner")
+        raise _unsupported(name, "binary")
     # Random bytes decode "fine" in a legacy code page; real cp1252 text is mostly ASCII.
     if decoded.legacy and _high_byte_ratio(data) > 0.3:
-        raise _unsupported(name, "binary data", "data biner")
+        raise _unsupported(name, "binary")
     return decoded
 
 
@@ -481,14 +457,7 @@ def _read_pdf(data: bytes, name: str, max_pages: int | None, scan: ScanOptions |
     if not pages:
         raise _corrupt(name, "PDF", "no pages")
     if not any(page.text.strip() for page in pages):
-        raise (
-            ReadError(
-                f"PDF has no text layer (scanned?), OCR needed: {name}",
-                f"PDF{_q(name)} adalah hasil pindaian tanpa lapisan teks; jalankan OCR terlebih dahulu.",
-            )
-            if scan is None
-            else _nothing_read(name)
-        )
+        raise ReadError(ErrorCode.NO_TEXT_LAYER, name=name) if scan is None else _nothing_read(name)
     return pages
 
 
@@ -505,13 +474,13 @@ def _has_images(page: Any) -> bool:
 
 def _ocr_pdf_pages(reader: PdfReader, scans: list[Page], name: str, scan: ScanOptions) -> None:
     """OCR the scanned pages in place, page by page (the first limit is checked before any work starts)."""
-    _check_scan_pages(len(scans), scan, name, "PDF")
+    _check_scan_pages(len(scans), scan, name, "pdf")
     for done, page in enumerate(scans, start=1):
         number = page.number or done
         pdf_page = reader.pages[number - 1]
         turn = int(pdf_page.get("/Rotate", 0) or 0) % 360  # the scanner's page rotation, clockwise
         images = _page_images(pdf_page, name, number)
-        results = [_scan(image, scan, name, number, "gambar pindaian", turn=turn) for image in images]
+        results = [_scan(image, scan, name, number, "scan", turn=turn) for image in images]
         if results:  # a form without an image inside (a template, a logo drawn as vectors) leaves the page as it is
             _fill_page(page, results)
         log.info(
@@ -533,11 +502,7 @@ def _page_images(pdf_page: Any, name: str, number: int) -> list[bytes]:
             (image.image.width * image.image.height if image.image else 0, image.data) for image in pdf_page.images
         ]
     except Exception as exc:  # pypdf and the image decoders behind it (JBIG2, JPEG 2000) fail in many ways
-        raise ReadError(
-            f"cannot extract the scanned image of page {number} of {name}: {exc!r}",
-            f"Gambar pindaian halaman {number} dari{_q(name)} tidak dapat dibuka (jenis kompresi yang belum "
-            "didukung); pindai ulang sebagai PDF biasa atau kirim sebagai foto JPEG.",
-        ) from exc
+        raise ReadError(ErrorCode.SCAN_IMAGE_UNSUPPORTED, name=name, page=number, error=repr(exc)) from exc
     largest = max((area for area, _ in images), default=0)
     return [data for area, data in images if area >= largest / 4]
 
@@ -545,11 +510,11 @@ def _page_images(pdf_page: Any, name: str, number: int) -> list[bytes]:
 def _read_image(data: bytes, name: str, kind: str, max_pages: int | None, scan: ScanOptions) -> list[Page]:
     frames = frame_count(data)
     _check_pages(frames, max_pages, name)
-    _check_scan_pages(frames, scan, name, "Gambar")
+    _check_scan_pages(frames, scan, name, "image")
     pages = []
     for frame in range(frames):
         page = Page(frame + 1, "")
-        _fill_page(page, [_scan(data, scan, name, frame + 1, _IMAGE_NAMES[kind], frame=frame)])
+        _fill_page(page, [_scan(data, scan, name, frame + 1, kind, frame=frame)])
         pages.append(page)
         if scan.on_page:
             scan.on_page(frame + 1, frames)
@@ -558,29 +523,21 @@ def _read_image(data: bytes, name: str, kind: str, max_pages: int | None, scan: 
     return pages
 
 
-_IMAGE_NAMES = {"jpeg": "gambar JPEG", "png": "gambar PNG", "tiff": "gambar TIFF", "webp": "gambar WEBP"}
-
-
 def _scan(
-    data: bytes, scan: ScanOptions, name: str, number: int, what: str, *, frame: int = 0, turn: int = 0
+    data: bytes, scan: ScanOptions, name: str, number: int, image: str, *, frame: int = 0, turn: int = 0
 ) -> PageScan:
+    """OCR one image; `image` says what it is ("scan", "jpeg", ...) should it be unreadable."""
     try:
         result = scan_image(data, scan, frame=frame, turn=turn)
     except ScanError as exc:
-        pesan = exc.pesan
         if exc.unreadable:
-            pesan = (
-                f"Berkas{_q(name)} berisi {what} yang rusak atau tidak dapat dibaca (halaman {number}); "
-                "simpan ulang lalu kirim lagi."
-            )
-        raise ReadError(f"{name}, page {number}: {exc.message}", pesan) from exc
+            raise ReadError(
+                ErrorCode.IMAGE_UNREADABLE, name=name, page=number, image=image, detail=exc.message
+            ) from exc
+        raise ReadError(ErrorCode.OCR_FAILED, name=name, page=number, detail=exc.message, reason=exc.pesan) from exc
     if result.seconds > scan.seconds_per_page:
         raise ReadError(
-            f"OCR too slow: page {number} of {name} took {result.seconds:.0f} s, limit {scan.seconds_per_page:g} s "
-            "(OCR_SECONDS_PER_PAGE)",
-            f"Halaman {number} dari{_q(name)} memerlukan {_seconds(result.seconds)} untuk dibaca dengan OCR; "
-            f"batasnya {_seconds(scan.seconds_per_page)} per halaman (pengaturan OCR_SECONDS_PER_PAGE). "
-            "Kirim pindaian yang lebih kecil atau lebih jelas.",
+            ErrorCode.OCR_TOO_SLOW, name=name, page=number, seconds=result.seconds, limit=scan.seconds_per_page
         )
     return result
 
@@ -592,14 +549,10 @@ def _fill_page(page: Page, results: list[PageScan]) -> None:
     page.confidence = mean_confidence(page.lines) or 0.0
 
 
-def _check_scan_pages(count: int, scan: ScanOptions, name: str, what: str) -> None:
+def _check_scan_pages(count: int, scan: ScanOptions, name: str, source: str) -> None:
+    """`source` is "pdf" or "image": what the refusal calls the file."""
     if count > scan.max_pages:
-        raise ReadError(
-            f"too many scanned pages for OCR: {name} has {count}, limit {scan.max_pages} (OCR_MAX_PAGES)",
-            f"{what}{_q(name)} berisi {_thousands(count)} halaman hasil pindaian; batas OCR "
-            f"{_thousands(scan.max_pages)} halaman per berkas (pengaturan OCR_MAX_PAGES). "
-            "Pisahkan menjadi beberapa berkas.",
-        )
+        raise ReadError(ErrorCode.TOO_MANY_SCANNED_PAGES, name=name, count=count, limit=scan.max_pages, source=source)
 
 
 def _ocr_warnings(pages: list[Page]) -> list[str]:
@@ -612,11 +565,7 @@ def _ocr_warnings(pages: list[Page]) -> list[str]:
 
 
 def _nothing_read(name: str) -> ReadError:
-    return ReadError(
-        f"OCR found no text: {name}",
-        f"Tidak ada teks yang terbaca pada{_q(name) or ' berkas ini'}; pastikan pindaian atau foto cukup jelas "
-        "dan halaman tidak terpotong.",
-    )
+    return ReadError(ErrorCode.OCR_NO_TEXT, name=name)
 
 
 def _image_kind(data: bytes) -> str | None:
@@ -631,14 +580,6 @@ def _image_kind(data: bytes) -> str | None:
     return None
 
 
-def _seconds(value: float) -> str:
-    """Indonesian style, to a tenth ("75,3 detik"; a limit below a second as it was set: "0,01 detik")."""
-    shown = f"{value:.1f}" if value >= 1 else f"{value:g}"
-    if "." in shown:
-        shown = shown.rstrip("0").rstrip(".")
-    return shown.replace(".", ",") + " detik"
-
-
 def _unlock(reader: PdfReader, name: str) -> None:
     """Open an encrypted PDF if it needs no password (common for 'no copying' PDFs); else refuse."""
     if not reader.is_encrypted:
@@ -651,26 +592,17 @@ def _unlock(reader: PdfReader, name: str) -> None:
         log.debug("cannot decrypt %s: %r", name, exc)
         opened = False
     if not opened:
-        raise ReadError(
-            f"PDF is password-protected: {name}",
-            f"Berkas PDF{_q(name)} dilindungi kata sandi; kirim versi tanpa kata sandi.",
-        )
+        raise ReadError(ErrorCode.PDF_PASSWORD, name=name)
 
 
 def _cannot_decrypt(name: str, exc: DependencyError) -> ReadError:
     # AES needs the optional `cryptography` package; without it even password-less PDFs stay shut.
-    return ReadError(
-        f"PDF is AES-encrypted and cannot be decrypted without `cryptography` ({exc}): {name}",
-        f"Berkas PDF{_q(name)} terenkripsi dan belum dapat dibuka; kirim versi tanpa enkripsi atau kata sandi.",
-    )
+    return ReadError(ErrorCode.PDF_ENCRYPTED, name=name, error=str(exc))
 
 
 def _check_pages(count: int, max_pages: int | None, name: str) -> None:
     if max_pages is not None and count > max_pages:
-        raise ReadError(
-            f"PDF has too many pages: {name} has {count}, limit {max_pages}",
-            f"PDF{_q(name)} berisi {_thousands(count)} halaman; batasnya {_thousands(max_pages)} halaman.",
-        )
+        raise ReadError(ErrorCode.TOO_MANY_PAGES, name=name, count=count, limit=max_pages)
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -708,10 +640,7 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
     infos = _zip_infos(data, name, lambda zf: zf.infolist())
     reason = _zip_bomb_reason(infos)
     if reason:
-        raise ReadError(
-            f"DOCX rejected as a likely zip bomb ({reason}): {name}",
-            f"Berkas DOCX{_q(name)} tidak wajar (isinya membengkak saat dibuka) dan ditolak demi keamanan.",
-        )
+        raise ReadError(ErrorCode.DOCX_ZIP_BOMB, name=name, reason=reason)
 
 
 def _zip_bomb_reason(infos: list[zipfile.ZipInfo]) -> str:
@@ -999,52 +928,23 @@ def _maybe_int(value: str | None) -> int | None:
         return None
 
 
-# --------------------------------------------------------------------------- messages
-
-
-def _q(name: str) -> str:
-    """' "name"' for messages, or nothing when the upload had no name."""
-    return f' "{name}"' if name else ""
+# --------------------------------------------------------------------------- errors (worded in ingest/errors.py)
 
 
 def _empty(name: str) -> ReadError:
-    return ReadError(f"empty file: {name or '<unnamed>'}", f"Berkas{_q(name)} kosong.")
+    return ReadError(ErrorCode.EMPTY_FILE, name=name)
 
 
-def _unsupported(name: str, what: str, apa: str) -> ReadError:
-    return ReadError(
-        f"unsupported file type ({what}): {name or '<unnamed>'}",
-        f"Jenis berkas{_q(name)} tidak didukung ({apa}). {_SEND_THESE}",
-    )
+def _unsupported(name: str, found: str) -> ReadError:
+    """`found` names what the file really is: a key of the formats in ingest/errors.py."""
+    return ReadError(ErrorCode.UNSUPPORTED_TYPE, name=name, found=found)
 
 
 def _broken_zip(name: str, exc: BaseException) -> ReadError:
     if Path(name).suffix.lower() == ".docx":
         return _corrupt(name, "DOCX", exc)
-    return ReadError(
-        f"unsupported file type (broken ZIP archive: {exc}): {name or '<unnamed>'}",
-        f"Jenis berkas{_q(name)} tidak didukung (arsip ZIP yang rusak). {_SEND_THESE}",
-    )
+    return ReadError(ErrorCode.BROKEN_ZIP, name=name, error=str(exc))
 
 
 def _corrupt(name: str, kind: str, cause: object) -> ReadError:
-    return ReadError(
-        f"corrupt or truncated {kind}: {name or '<unnamed>'} ({cause!r})",
-        f"Berkas {kind}{_q(name)} rusak atau tidak lengkap; simpan ulang dari aplikasi aslinya lalu kirim lagi.",
-    )
-
-
-def _human_size(size: int, decimals: int = 1) -> str:
-    """Indonesian style: decimal comma, no trailing ',0' ("25,3 MB", "20 MB")."""
-    if size >= MIB:
-        value, unit = size / MIB, "MB"
-    elif size >= KIB:
-        value, unit = size / KIB, "KB"
-    else:
-        return f"{size} bita"
-    number = f"{value:.{decimals}f}".rstrip("0").rstrip(".")  # decimals >= 1, so a "." is there
-    return f"{number.replace('.', ',')} {unit}"
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    return ReadError(ErrorCode.CORRUPT, name=name, kind=kind, cause=repr(cause))

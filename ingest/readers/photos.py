@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
+from ingest.errors import ErrorCode
 from ingest.pipeline import parse_document
 from ingest.readers.files import ReadError, read_bytes
 from ingest.readers.scan import ScanError, load_image, scan_options
@@ -52,14 +53,12 @@ def photos_pdf(photos: list[bytes]) -> bytes:
             image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise ReadError(
-                f"photo {number} cannot be decoded: {exc}", f"Foto ke-{number} tidak dapat dibuka; kirim ulang fotonya."
-            ) from exc
+            raise ReadError(ErrorCode.PHOTO_UNREADABLE, number=number, error=str(exc)) from exc
         if image.format != "JPEG":  # JPEGs go in as they are; other images are stored losslessly
             try:
                 image = load_image(data)
             except ScanError as exc:
-                raise ReadError(exc.message, exc.pesan) from exc
+                raise ReadError(ErrorCode.PHOTO_NOT_LOADED, detail=exc.message, reason=exc.pesan) from exc
         images.append(image)
     out = io.BytesIO()
     first, *rest = images
