@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.openai_server import FakeOpenAI
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +39,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'sinergi.db'}"
     return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def embeddings() -> Iterator[FakeOpenAI]:
+    """An OpenAI-compatible embeddings server on loopback (the tests' stand-in for a remote service)."""
+    with FakeOpenAI() as server:
+        yield server

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot_harness import Corpus, async_test, bot_env, text_of
 from test_reminders_bot import Clock, item, seed
@@ -16,6 +17,18 @@ from knowledge.operations.followups import get_followup, list_followups
 from knowledge.operations.users import SEKRETARIAT
 
 QUESTION = "Bagaimana pendanaan tugas pembantuan?"
+
+
+async def an_official_reminded(env: Any) -> tuple[int, int, int, dict[str, Any]]:
+    """On Monday 8 April 2024 an official of Bappeda Jabar gets the reminder of an item due on the 15th; the
+    secretariat is there to be told. Returns (official, secretariat, item id, the reminder message)."""
+    set_clock(env.app, Clock())
+    budi = env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
+    sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")
+    ids = seed(env, item(1, "Membuka akun sistem pelaporan", ["Bappeda Prov. Jabar"], date(2024, 4, 15)))
+    await run_reminders(env.app)
+    [reminder] = env.server.read_messages(budi)
+    return budi, sekre, ids["Membuka akun sistem pelaporan"], reminder
 
 
 @async_test
@@ -66,13 +79,7 @@ async def test_a_question_after_a_reminder_button_is_answered_and_the_item_left_
     bot_corpus: Corpus, tmp_path: Path
 ) -> None:
     async with bot_env(bot_corpus, tmp_path, reminder_check_minutes=0, digest_weekday=7) as env:
-        set_clock(env.app, Clock())  # Monday 8 April 2024
-        budi = env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
-        sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")
-        ids = seed(env, item(1, "Membuka akun sistem pelaporan", ["Bappeda Prov. Jabar"], date(2024, 4, 15)))
-        akun = ids["Membuka akun sistem pelaporan"]
-        await run_reminders(env.app)
-        [reminder] = env.server.read_messages(budi)
+        budi, sekre, akun, reminder = await an_official_reminded(env)
 
         await env.press(budi, reminder, f"✅ Selesai #{akun}")
         notice, reply = await env.send(budi, QUESTION, expect=2)
@@ -105,13 +112,7 @@ async def test_a_question_after_a_reminder_button_is_answered_and_the_item_left_
 @async_test
 async def test_a_waiting_prompt_survives_a_restart(bot_corpus: Corpus, tmp_path: Path) -> None:
     async with bot_env(bot_corpus, tmp_path, reminder_check_minutes=0, digest_weekday=7) as env:
-        set_clock(env.app, Clock())  # Monday 8 April 2024
-        budi = env.member("Budi Santoso", unit="Bappeda Provinsi Jawa Barat")
-        sekre = env.member("Dewi Sekretariat", role=SEKRETARIAT, unit="Sekretariat Rakor")
-        ids = seed(env, item(1, "Membuka akun sistem pelaporan", ["Bappeda Prov. Jabar"], date(2024, 4, 15)))
-        akun = ids["Membuka akun sistem pelaporan"]
-        await run_reminders(env.app)
-        [reminder] = env.server.read_messages(budi)
+        budi, sekre, akun, reminder = await an_official_reminded(env)
         await env.press(budi, reminder, f"📅 Minta perpanjangan #{akun}")
         await env.send(sekre, "/tindaklanjut tambah")
         [units] = await env.send(sekre, "Menyusun laporan pendanaan triwulan I")

@@ -13,14 +13,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-from bot_harness import offline_settings
 from fakes.openai_server import FakeOpenAI
+from test_uploads import kb_settings
 
 from bot.views.upload_report import render_upload
 from ingest.__main__ import print_human
@@ -68,23 +67,6 @@ Formulir diisi oleh operator dinas setiap akhir bulan.
 """
 
 
-@pytest.fixture
-def embeddings() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-def make_settings(root: Path, server: FakeOpenAI, **overrides: object) -> Settings:
-    return offline_settings(
-        root / "kb",
-        embedding_provider="openai",
-        embedding_base_url=server.base_url,
-        embedding_api_key="uji",
-        documents_dir=root / "unggahan",
-        **overrides,
-    )
-
-
 def run(settings: Settings, *paths: Path, **options: object) -> IngestReport:
     return Pipeline(KnowledgeStore(settings)).run(list(paths), **options)
 
@@ -127,7 +109,7 @@ def test_a_file_over_the_passage_limit_is_refused_with_its_figures_and_the_batch
     folder.mkdir()
     (folder / "himpunan.docx").write_bytes(many_sections_docx(1200))
     (folder / "contoh-2020-5.md").write_text(REGULATION)
-    settings = make_settings(tmp_path, embeddings, max_passages_per_file=1000)
+    settings = kb_settings(tmp_path, embeddings, max_passages_per_file=1000)
 
     report = run(settings, folder)
 
@@ -148,7 +130,7 @@ def test_a_file_over_the_unit_limit_is_refused_before_embedding(tmp_path: Path, 
     folder = tmp_path / "dokumen"
     folder.mkdir()
     (folder / "definisi.md").write_text(long_definitions(200))  # three passages, Pasal 1 about 20,000 chars
-    settings = make_settings(tmp_path, embeddings, max_units_per_file=10)
+    settings = kb_settings(tmp_path, embeddings, max_units_per_file=10)
 
     report = run(settings, folder)
 
@@ -160,13 +142,13 @@ def test_a_file_over_the_unit_limit_is_refused_before_embedding(tmp_path: Path, 
     assert KnowledgeStore(settings).documents() == []
 
     # The same file under the default limits goes in: the limits leave room for real regulations.
-    assert not run(make_settings(tmp_path, embeddings), folder).failed
+    assert not run(kb_settings(tmp_path, embeddings), folder).failed
 
 
 def test_an_upload_over_the_limit_is_refused_with_its_figures_in_indonesian(
     tmp_path: Path, embeddings: FakeOpenAI
 ) -> None:
-    store = KnowledgeStore(make_settings(tmp_path, embeddings, max_passages_per_file=50))
+    store = KnowledgeStore(kb_settings(tmp_path, embeddings, max_passages_per_file=50))
 
     report = ingest_upload(store, store.settings, many_sections_docx(80), "Himpunan Catatan.docx", Progress())
 
@@ -202,7 +184,7 @@ def linked(tmp_path: Path) -> Path:
 def test_links_leading_outside_the_folder_are_skipped_with_a_warning(
     tmp_path: Path, embeddings: FakeOpenAI, linked: Path
 ) -> None:
-    settings = make_settings(tmp_path, embeddings)
+    settings = kb_settings(tmp_path, embeddings)
 
     report = run(settings, linked)
 
@@ -232,7 +214,7 @@ def test_links_leading_outside_the_folder_are_skipped_with_a_warning(
 def test_the_cli_prints_skipped_links_and_lists_them_in_json(
     tmp_path: Path, embeddings: FakeOpenAI, linked: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = make_settings(tmp_path, embeddings)
+    settings = kb_settings(tmp_path, embeddings)
     env = {
         "DATA_DIR": str(settings.data_dir),
         "EMBEDDING_PROVIDER": "openai",
@@ -259,7 +241,7 @@ def test_the_cli_prints_skipped_links_and_lists_them_in_json(
 def test_status_only_does_not_read_through_links_leading_outside(
     tmp_path: Path, embeddings: FakeOpenAI, linked: Path
 ) -> None:
-    store = KnowledgeStore(make_settings(tmp_path, embeddings))
+    store = KnowledgeStore(kb_settings(tmp_path, embeddings))
 
     report = read_status_sources(store, [linked])
 
@@ -272,7 +254,7 @@ def test_status_only_does_not_read_through_links_leading_outside(
 def test_prune_removes_a_document_read_through_a_link_that_now_leads_outside(
     tmp_path: Path, embeddings: FakeOpenAI, linked: Path
 ) -> None:
-    settings = make_settings(tmp_path, embeddings)
+    settings = kb_settings(tmp_path, embeddings)
     # Named on the command line, a link is read (the operator chose it): the store now holds the target, as
     # stores ingested before links were checked do.
     assert run(settings, linked / "passwd.txt").count("added") == 1
@@ -303,7 +285,7 @@ def test_a_stray_byte_is_reported_on_the_file_and_in_the_upload_reply(
     folder.mkdir()
     damaged = GUIDE.replace("operator dinas", "operator \u201cdinas\u201d").encode().replace(b"akhir", b"ak\xffhir")
     (folder / "pedoman.md").write_bytes(damaged)
-    settings = make_settings(tmp_path, embeddings)
+    settings = kb_settings(tmp_path, embeddings)
 
     report = run(settings, folder)
 
@@ -317,7 +299,7 @@ def test_a_stray_byte_is_reported_on_the_file_and_in_the_upload_reply(
     text = "\n".join(r.text for r in Corpus.load(KnowledgeStore(settings)).records)
     assert "operator \u201cdinas\u201d setiap ak\ufffdhir bulan" in text
 
-    store = KnowledgeStore(make_settings(tmp_path / "bot", embeddings))
+    store = KnowledgeStore(kb_settings(tmp_path / "bot", embeddings))
     cp1252 = GUIDE.replace("operator dinas", "operator \u201cdinas\u201d di Pidi\u00eb").encode("cp1252")
     upload = ingest_upload(store, store.settings, cp1252, "pedoman.txt", Progress())
     assert upload.action == "added"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -48,12 +47,6 @@ def minutes_jpegs() -> list[bytes]:
 @pytest.fixture(scope="module")
 def regulation_jpegs() -> list[bytes]:
     return [jpeg(image) for image in scanned(regulation_pages())]
-
-
-@pytest.fixture
-def embeddings() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
 
 
 def followups(store: KnowledgeStore, doc: str) -> dict[str, tuple[list[str], date | None]]:

@@ -6,7 +6,6 @@ the real store, pipeline and folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -78,12 +77,6 @@ Pasal 2
             "Pelaporan Lama dicabut dan dinyatakan tidak berlaku.\n"
         )
     return text
-
-
-@pytest.fixture
-def embeddings() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
 
 
 def kb_settings(root: Path, server: FakeOpenAI, **overrides: object) -> Settings:
