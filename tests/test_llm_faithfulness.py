@@ -24,9 +24,9 @@ from fakes.openai_server import FakeOpenAI, prompt_sources, source_number, user_
 from ingest.pipeline import Pipeline
 from knowledge.config import Settings
 from knowledge.index.store import KnowledgeStore
+from knowledge.numerals import number_values, parse_words, roman_value
 from knowledge.search.answer import LLM_FROM_DOCUMENT, Answer, Assistant
 from knowledge.search.article_mentions import find_article_mentions
-from knowledge.search.numerals import number_values, parse_words, roman_value
 from knowledge.search.sentences import split_sentences
 
 DOC = "CONTOH 7/2023"

@@ -34,6 +34,7 @@ from ingest.errors import ErrorCode, ReadError
 from ingest.notices import Notice, NoticeCode
 from ingest.readers.layout import page_lines
 from ingest.readers.scan import PageScan, ScanError, ScanOptions, frame_count, mean_confidence, scan_image
+from knowledge.numerals import to_roman
 
 log = logging.getLogger(__name__)
 
@@ -900,15 +901,7 @@ def _format_number(number: int, fmt: str) -> str:
 
 
 def _roman(number: int) -> str:
-    numerals = (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    )  # fmt: skip
-    out = []
-    for value, symbol in numerals:
-        count, number = divmod(number, value)
-        out.append(symbol * count)
-    return "".join(out) or str(number)
+    return to_roman(number) or str(number)
 
 
 def _val(element: Any) -> str | None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from knowledge.formats import format_date
+from knowledge.numerals import parse_words
 from knowledge.operations.workdays import default_calendar
 
 # Every spelling met in official documents, including old ones (Pebruari, Nopember) and abbreviations.
@@ -159,17 +160,8 @@ def _number(text: str) -> int | None:
     words = text.lower().split()
     if words[0].isdigit():
         return int(words[0])
-    fixed = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
-    if words[0] in fixed:
-        return fixed[words[0]]
-    value = _NUMBER_WORDS.get(words[0])
-    if value is None:
-        return None
-    if len(words) >= 2 and words[1] == "belas":
-        return 10 + value
-    if len(words) >= 2 and words[1] == "puluh":
-        return value * 10 + (_NUMBER_WORDS.get(words[2], 0) if len(words) > 2 else 0)
-    return value
+    spelled = parse_words(words)
+    return spelled[0] if spelled else None
 
 
 # ---- resolvers: one per phrase shape -------------------------------------------------------------

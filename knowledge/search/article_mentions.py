@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import cast
 
-from knowledge.search.numerals import parse_words, roman_value, to_roman
+from knowledge.numerals import parse_words, roman_value, to_roman
 
 _KEYWORD = re.compile(r"\b(?:pasal|psl|ps)\b\.?\s*(?:ke-?\s*)?", re.IGNORECASE)
 _KEYWORD_AT = re.compile(r"(?:pasal|psl|ps)\b\.?\s*", re.IGNORECASE)

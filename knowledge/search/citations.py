@@ -26,8 +26,8 @@ from weakref import WeakKeyDictionary
 from knowledge.index.corpus import Corpus
 from knowledge.index.embeddings import Embedder
 from knowledge.model import Passage
+from knowledge.numerals import find_digit_numbers, find_number_words, number_values
 from knowledge.search.article_mentions import ArticleMention, find_article_mentions
-from knowledge.search.numerals import find_digit_numbers, find_number_words, number_values
 from knowledge.search.references import DocRef, find_doc_refs
 from knowledge.search.sentences import split_sentences
 from knowledge.search.support import Support, SupportChecker
